@@ -1,0 +1,47 @@
+// The offline CLI's view of the store: the config validator plumbed in, and the candidate (the
+// document being edited, with the revision it started from) kept in the store's meta table so an
+// edit survives between commands the way a router's candidate configuration does.
+import { validateConfig } from '../config/validate.ts';
+import type { Config } from '../config/schema.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { DEFAULT_STATE_PATH } from '../store/database.ts';
+import { describe, type Problem } from '../lib/result.ts';
+import type { CliIo } from './io.ts';
+
+export type ConfigStore = Store<Config>;
+
+export interface Candidate {
+  readonly base: number;
+  readonly document: Config;
+}
+
+const CANDIDATE_KEY = 'cli.candidate';
+
+export function storePath(flag: string | undefined, io: CliIo): string {
+  return flag ?? io.env['V6EDGE_STORE'] ?? DEFAULT_STATE_PATH;
+}
+
+/** Opens the store as a tool (it never undoes a daemon's pending commit), or prints why not. */
+export function openConfigStore(path: string, io: CliIo): ConfigStore | undefined {
+  const opened = openStore<Config>({ path, validate: validateConfig, role: 'tool' });
+  if (opened.ok) return opened.value;
+  io.err(`v6edge: cannot open store ${path}: ${opened.error.message}`);
+  return undefined;
+}
+
+export function readCandidate(store: ConfigStore): Candidate | undefined {
+  const raw = store.getMeta(CANDIDATE_KEY) as { base?: unknown; document?: unknown } | undefined;
+  if (raw === undefined || typeof raw.base !== 'number') return undefined;
+  const checked = validateConfig(raw.document);
+  return checked.ok ? { base: raw.base, document: checked.value } : undefined;
+}
+
+export function writeCandidate(store: ConfigStore, candidate: Candidate | undefined): void {
+  if (candidate === undefined) store.deleteMeta(CANDIDATE_KEY);
+  else store.setMeta(CANDIDATE_KEY, candidate);
+}
+
+export function printProblems(io: CliIo, source: string, problems: readonly Problem[]): void {
+  for (const p of problems) io.err(`${source}: ${describe(p)}`);
+  io.err(`${source}: ${problems.length} error${problems.length === 1 ? '' : 's'}; nothing was changed`);
+}
