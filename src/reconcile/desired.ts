@@ -1,0 +1,122 @@
+// Desired state: a pure function of the config revision, the IPAM allocations and the delegated
+// prefixes, in the object shapes of types.ts. Nothing here reads the kernel.
+import type { Problem } from '../lib/result.ts';
+import type { Config, InterfaceConfig } from '../config/schema.ts';
+import type { AllocationRecord, LeaseRecord } from '../store/records.ts';
+import { canonicalAddress, canonicalInterfaceAddress, canonicalPrefix } from './canonical.ts';
+import { filterSpec } from './filters.ts';
+import { resolveHosts } from './hosts.ts';
+import { ROUTE_PROTOCOL } from './types.ts';
+import type { Address, DesiredState, Link, ProxyNeighbor, Route, Sysctl } from './types.ts';
+
+/** A delegated prefix (RFC 8415 IA_PD) routed to the client that holds it. */
+export interface LeaseRoute {
+  readonly prefix: string;
+  /** The client's link-local address. */
+  readonly via: string;
+  readonly dev: string;
+}
+
+/** Active, unexpired delegations with a known client link-local address, as routes. */
+export function leaseRoutesOf(leases: readonly LeaseRecord[], now: number): LeaseRoute[] {
+  return leases
+    .filter((l) => l.kind === 'pd' && l.state === 'active' && l.expiresAt > now && l.clientLinkLocal !== undefined)
+    .map((l) => ({ prefix: canonicalPrefix(l.lease), via: canonicalAddress(l.clientLinkLocal!), dev: l.iface }));
+}
+
+export interface Desired extends DesiredState {
+  /** Objects left out because an input is missing (an unallocated host prefix, say). */
+  readonly problems: readonly Problem[];
+}
+
+function linkOf(name: string, i: InterfaceConfig, masters: ReadonlyMap<string, string>): Link {
+  const master = masters.get(name);
+  const common = { name, mtu: i.mtu, up: i.enabled, ...(master === undefined ? {} : { master }) };
+  switch (i.kind) {
+    case 'vlan':
+      return { ...common, kind: 'vlan', parent: i.parent, vlanId: i.id };
+    case 'bond':
+      return { ...common, kind: 'bond', bondMode: i.mode };
+    default:
+      return { ...common, kind: i.kind };
+  }
+}
+
+function desiredLinks(config: Config): Link[] {
+  const masters = new Map<string, string>();
+  for (const [name, i] of Object.entries(config.interfaces)) {
+    if (i.kind === 'bridge') for (const p of i.ports) masters.set(p, name);
+    if (i.kind === 'bond') for (const m of i.members) masters.set(m, name);
+  }
+  return Object.entries(config.interfaces).map(([name, i]) => linkOf(name, i, masters));
+}
+
+function desiredAddresses(config: Config): Address[] {
+  const seen = new Map<string, Address>();
+  const add = (dev: string, cidr: string): void => {
+    const a = { dev, cidr: canonicalInterfaceAddress(cidr) };
+    seen.set(`${a.dev} ${a.cidr}`, a);
+  };
+  for (const [name, i] of Object.entries(config.interfaces)) {
+    for (const ip of i.ips) if (ip !== 'slaac' && ip !== 'dhcpv6') add(name, ip);
+  }
+  const up = config.upstream;
+  if (up?.mode === 'static') add(up.interface, up.address);
+  return [...seen.values()];
+}
+
+/** Sysctl keys in slash form, since a VLAN name like eth0.10 has a dot of its own. */
+export const confKey = (iface: string, leaf: string): string => `net/ipv6/conf/${iface}/${leaf}`;
+
+function desiredSysctls(config: Config): Sysctl[] {
+  const out: Sysctl[] = [{ key: 'net/ipv6/conf/all/forwarding', value: '1' }];
+  for (const [name, i] of Object.entries(config.interfaces)) {
+    // With forwarding on, the kernel ignores RAs unless accept_ra is 2; the WAN needs them for
+    // its default route (RFC 4861 §6.3.4). Downstream links must not learn routes from hosts.
+    out.push({ key: confKey(name, 'accept_ra'), value: i.role === 'wan' ? '2' : '0' });
+  }
+  const proxied = new Set(config.ndproxy.rules.filter((r) => r.mode === 'kernel').map((r) => r.upstream));
+  for (const dev of [...proxied].sort()) out.push({ key: confKey(dev, 'proxy_ndp'), value: '1' });
+  return out;
+}
+
+function desiredRoutes(config: Config, hosts: ReturnType<typeof resolveHosts>['hosts'], leaseRoutes: readonly LeaseRoute[]): Route[] {
+  const out = new Map<string, Route>();
+  const add = (dst: string, via: string, dev: string): void => {
+    out.set(dst, { dst, via, dev, protocol: ROUTE_PROTOCOL });
+  };
+  const up = config.upstream;
+  if (up?.mode === 'static') add('::/0', canonicalAddress(up.gateway), up.interface);
+  for (const h of hosts) {
+    add(h.prefix, h.nextHop, h.iface);
+    for (const n of h.networks) add(n.prefix, h.nextHop, h.iface);
+  }
+  for (const l of leaseRoutes) add(canonicalPrefix(l.prefix), canonicalAddress(l.via), l.dev);
+  return [...out.values()];
+}
+
+function desiredProxyNeighbors(config: Config): ProxyNeighbor[] {
+  const out = new Map<string, ProxyNeighbor>();
+  for (const r of config.ndproxy.rules) {
+    if (r.mode !== 'kernel') continue;
+    for (const a of r.addresses) {
+      const n = { address: canonicalAddress(a), dev: r.upstream };
+      out.set(`${n.dev} ${n.address}`, n);
+    }
+  }
+  return [...out.values()];
+}
+
+/** The whole desired state of a revision: links, addresses, sysctls, routes, proxy entries, filters. */
+export function desiredState(config: Config, allocations: readonly AllocationRecord[], leaseRoutes: readonly LeaseRoute[]): Desired {
+  const { hosts, problems } = resolveHosts(config, allocations);
+  return {
+    links: desiredLinks(config),
+    addresses: desiredAddresses(config),
+    sysctls: desiredSysctls(config),
+    routes: desiredRoutes(config, hosts, leaseRoutes),
+    proxyNeighbors: desiredProxyNeighbors(config),
+    nft: filterSpec(config, hosts, leaseRoutes),
+    problems,
+  };
+}

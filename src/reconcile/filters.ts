@@ -1,0 +1,176 @@
+// The nftables ruleset of table `inet v6edge`, generated from the config. Everything that grows
+// with the number of hosts lives in interval sets keyed by prefix, so the rules are a fixed
+// handful and a change of hosts is a change of set elements: no flush, no rule churn (hitless).
+import type { Config } from '../config/schema.ts';
+import { onLinkPrefixes } from '../config/facts.ts';
+import { parsePrefix, lastAddress } from '../net/prefix.ts';
+import { canonicalPrefix } from './canonical.ts';
+import type { LeaseRoute } from './desired.ts';
+import type { ResolvedHost } from './hosts.ts';
+import {
+  ACCEPT, DADDR, DROP, ICMPV6_TYPE, IIFNAME, L4PROTO, OIFNAME, SADDR, TCP_DPORT, TH_DPORT, UDP_DPORT, UDP_SPORT,
+  anyOf, concat, ctState, inSet, is, log, notInSet,
+} from './nft-expr.ts';
+import type { ChainSpec, FilterSpec, RuleSpec, SetSpec } from './types.ts';
+
+export const TABLE_FAMILY = 'inet';
+export const TABLE_NAME = 'v6edge';
+
+/**
+ * RFC 4890 §4.3.1 (must not be dropped in transit: 1, 2, 3 code 0, 4 codes 1–2, 128, 129) and
+ * §4.3.2 (normally not dropped: 3 code 1, 4 code 0, 144–147). Every code of 3 and 4 is in one
+ * of the two lists (type 4 code 3, RFC 7112, rides along), so matching on the type suffices.
+ */
+export const FORWARD_ICMPV6_TYPES: readonly number[] = [1, 2, 3, 4, 128, 129, 144, 145, 146, 147];
+
+/**
+ * RFC 4890 §4.4.1 (must not be dropped on input: the transit set plus ND 133–136, MLD 130–132
+ * and 143, inverse ND 141–142, SEND 148–149, multicast router discovery 151–153).
+ * Redirect (137) is left to policy (§4.4.3); firewall.redirects decides.
+ */
+export const INPUT_ICMPV6_TYPES: readonly number[] = [
+  ...FORWARD_ICMPV6_TYPES, 130, 131, 132, 133, 134, 135, 136, 141, 142, 143, 148, 149, 151, 152, 153,
+].sort((a, b) => a - b);
+
+export const ICMPV6_REDIRECT = 137;
+export const ROUTER_ADVERTISEMENT = 134;
+/** RFC 8415 §7.2: clients listen on 546, servers and relays on 547. */
+export const DHCPV6_CLIENT_PORT = 546;
+export const DHCPV6_SERVER_PORT = 547;
+export const SSH_PORT = 22;
+
+/** A 32-bit FNV-1a hash; a rule's comment carries it so a changed rule is noticed on read-back. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+function rule(name: string, expr: readonly unknown[]): RuleSpec {
+  return { name, expr, comment: `${name} ${fnv1a(JSON.stringify(expr))}` };
+}
+
+/** Orders prefix-keyed elements and drops any covered by an earlier one: nft refuses overlapping intervals. */
+export function disjointPrefixes(prefixes: Iterable<string>): string[] {
+  const parsed = [...new Set([...prefixes].map(canonicalPrefix))]
+    .map((text) => ({ text, p: parsePrefix(text) }))
+    .flatMap((x) => (x.p.ok ? [{ text: x.text, network: x.p.value.network, last: lastAddress(x.p.value), length: x.p.value.length }] : []))
+    .sort((a, b) => (a.network !== b.network ? (a.network < b.network ? -1 : 1) : a.length - b.length));
+  const out: string[] = [];
+  let end = -1n;
+  for (const x of parsed) {
+    if (x.network <= end) continue;
+    out.push(x.text);
+    end = x.last;
+  }
+  return out;
+}
+
+/** `iface . prefix` keys, disjoint per interface. */
+function ifacePrefixKeys(pairs: ReadonlyArray<readonly [string, string]>): string[] {
+  const byIface = new Map<string, string[]>();
+  for (const [iface, prefix] of pairs) {
+    const list = byIface.get(iface);
+    if (list === undefined) byIface.set(iface, [prefix]);
+    else list.push(prefix);
+  }
+  return [...byIface.keys()].sort().flatMap((iface) => disjointPrefixes(byIface.get(iface)!).map((p) => `${iface} . ${p}`));
+}
+
+const portText = ([lo, hi]: readonly [number, number]): string => (lo === hi ? String(lo) : `${lo}-${hi}`);
+
+interface Sides {
+  readonly wan: string[];
+  readonly inside: string[];
+  readonly mgmt: string[];
+}
+
+function sides(config: Config): Sides {
+  const byRole = (role: string) => Object.entries(config.interfaces).filter(([, i]) => i.role === role).map(([n]) => n);
+  const inside = [...byRole('lan'), ...byRole('hosts')].sort();
+  const mgmt = [...new Set([...config.firewall.management.interfaces, ...byRole('mgmt')])].sort();
+  return { wan: byRole('wan').sort(), inside, mgmt };
+}
+
+function sets(config: Config, s: Sides, hosts: readonly ResolvedHost[], leases: readonly LeaseRoute[]): SetSpec[] {
+  const sources: Array<[string, string]> = [];
+  for (const iface of s.inside) for (const p of onLinkPrefixes(config, iface)) sources.push([iface, p.text]);
+  for (const h of hosts) {
+    sources.push([h.iface, h.prefix]);
+    for (const n of h.networks) sources.push([h.iface, n.prefix]);
+  }
+  for (const l of leases) sources.push([l.dev, l.prefix]);
+  const published = hosts.flatMap((h) => h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`));
+  const mgmtSources = config.firewall.management.sources;
+  const ifnames = (name: string, elements: readonly string[]): SetSpec => ({ name, type: ['ifname'], interval: false, elements });
+  return [
+    ifnames('wan_ifaces', s.wan),
+    ifnames('inside_ifaces', s.inside),
+    ifnames('mgmt_ifaces', s.mgmt),
+    // No management sources configured means any source on the management interfaces.
+    { name: 'mgmt_sources', type: ['ipv6_addr'], interval: true, elements: disjointPrefixes(mgmtSources.length === 0 ? ['::/0'] : mgmtSources) },
+    { name: 'inside_sources', type: ['ifname', 'ipv6_addr'], interval: true, elements: ifacePrefixKeys(sources) },
+    { name: 'container_nets', type: ['ipv6_addr'], interval: true, elements: disjointPrefixes(hosts.flatMap((h) => h.networks.map((n) => n.prefix))) },
+    { name: 'published', type: ['ipv6_addr', 'inet_proto', 'inet_service'], interval: true, elements: [...new Set(published)].sort() },
+  ];
+}
+
+/** The explicit last rule of a chain: counted (and logged when asked) before the policy drop. */
+function finalDrop(name: string, config: Config): RuleSpec {
+  return rule(name, config.firewall.logDrops ? [log(`v6edge ${name}: `), DROP] : [DROP]);
+}
+
+function inputChain(config: Config, s: Sides): ChainSpec {
+  const fw = config.firewall;
+  const icmp = fw.redirects === 'allow' ? [...INPUT_ICMPV6_TYPES, ICMPV6_REDIRECT].sort((a, b) => a - b) : INPUT_ICMPV6_TYPES;
+  const rules = [
+    rule('in_established', [ctState('established', 'related'), ACCEPT]),
+    rule('in_invalid', [ctState('invalid'), DROP]),
+    rule('in_loopback', [is(IIFNAME, 'lo'), ACCEPT]),
+    // Rogue guard: only we advertise and serve DHCPv6 downstream (RFC 6104 describes the problem).
+    rule('in_rogue_ra', [inSet(IIFNAME, 'inside_ifaces'), is(ICMPV6_TYPE, ROUTER_ADVERTISEMENT), DROP]),
+    rule('in_rogue_dhcpv6', [inSet(IIFNAME, 'inside_ifaces'), is(UDP_SPORT, DHCPV6_SERVER_PORT), DROP]),
+    rule('in_icmpv6', [anyOf(ICMPV6_TYPE, icmp), ACCEPT]),
+    rule('in_dhcpv6_server', [inSet(IIFNAME, 'inside_ifaces'), is(UDP_DPORT, DHCPV6_SERVER_PORT), ACCEPT]),
+    rule('in_dhcpv6_client', [inSet(IIFNAME, 'wan_ifaces'), is(UDP_DPORT, DHCPV6_CLIENT_PORT), ACCEPT]),
+  ];
+  // SSH only from the management side: its interfaces (if any are named) and its sources.
+  const mgmtConfigured = s.mgmt.length > 0 || fw.management.sources.length > 0;
+  if (fw.allowSsh && mgmtConfigured) {
+    const iface = s.mgmt.length > 0 ? [inSet(IIFNAME, 'mgmt_ifaces')] : [];
+    rules.push(rule('in_ssh', [...iface, inSet(SADDR, 'mgmt_sources'), is(TCP_DPORT, SSH_PORT), ACCEPT]));
+  }
+  rules.push(finalDrop('in_drop', config));
+  return { name: 'input', hook: 'input', priority: 0, policy: 'drop', rules };
+}
+
+function forwardChain(config: Config): ChainSpec {
+  const rules = [
+    rule('fwd_established', [ctState('established', 'related'), ACCEPT]),
+    rule('fwd_invalid', [ctState('invalid'), DROP]),
+    // Anti-spoofing (BCP 38 / RFC 2827): a packet from a downstream link must come from a prefix
+    // that lives behind that link.
+    rule('fwd_spoofed', [inSet(IIFNAME, 'inside_ifaces'), notInSet(concat(IIFNAME, SADDR), 'inside_sources'), DROP]),
+    rule('fwd_icmpv6', [anyOf(ICMPV6_TYPE, FORWARD_ICMPV6_TYPES), ACCEPT]),
+    rule('fwd_outbound', [inSet(IIFNAME, 'inside_ifaces'), inSet(OIFNAME, 'wan_ifaces'), ACCEPT]),
+    rule('fwd_published', [inSet(concat(DADDR, L4PROTO, TH_DPORT), 'published'), ACCEPT]),
+    // No NAT66: containers are reached by their own addresses, and only on published ports.
+    rule('fwd_unpublished', [inSet(DADDR, 'container_nets'), DROP]),
+    finalDrop('fwd_drop', config),
+  ];
+  return { name: 'forward', hook: 'forward', priority: 0, policy: 'drop', rules };
+}
+
+/** Table inet v6edge for `config`, its hosts and its delegated prefixes. */
+export function filterSpec(config: Config, hosts: readonly ResolvedHost[], leases: readonly LeaseRoute[]): FilterSpec {
+  const s = sides(config);
+  return { sets: sets(config, s, hosts, leases), chains: [inputChain(config, s), forwardChain(config)] };
+}
+
+/** Every counter of the table: one per rule, named after it. */
+export function counterNames(spec: FilterSpec): string[] {
+  return spec.chains.flatMap((c) => c.rules.map((r) => r.name));
+}

@@ -1,0 +1,263 @@
+// The converging apply loop, level-triggered: a trigger (a commit, a lease event, a kernel event,
+// the periodic resync) only says "look again"; each pass compares the whole desired state with
+// what the backends report now. A pass: observe → plan → apply (one batch per subsystem) → read
+// back and verify → status and events. A failed pass keeps what worked and retries with
+// exponential backoff (controller-runtime's habit); applyRevision rolls back instead.
+import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
+import type { Config } from '../config/schema.ts';
+import type { AllocationRecord } from '../store/records.ts';
+import type { ApplyFailure, Backend, ObserveRequest, Unsubscribe } from '../backends/types.ts';
+import { changeObject, describeChange } from './describe.ts';
+import { desiredState, type LeaseRoute } from './desired.ts';
+import { NOTHING_RECORDED, plan, type Recorded } from './plan.ts';
+import { SUBSYSTEMS, type Change, type DesiredState } from './types.ts';
+
+/** Inputs beside the config, read fresh for each revision. */
+export interface Facts {
+  readonly allocations: readonly AllocationRecord[];
+  readonly leaseRoutes: readonly LeaseRoute[];
+}
+
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+export interface ReconcilerOptions {
+  readonly backend: Backend;
+  readonly facts?: () => Facts;
+  /** Periodic resync even without events; default 60 s; 0 turns it off. */
+  readonly resyncMs?: number;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  readonly onEvent?: (event: ReconcileEvent) => void;
+  /** Timer used for retries and resyncs; tests pass one that records the delays. */
+  readonly schedule?: Schedule;
+  readonly now?: () => number;
+}
+
+export interface PassReport {
+  readonly at: number;
+  readonly trigger: string;
+  readonly planned: readonly Change[];
+  readonly applied: number;
+  /** Changes that failed, or applied but not seen on read-back, each with its object and reason. */
+  readonly failures: readonly ApplyFailure[];
+  /** True when the read-back plans nothing. */
+  readonly verified: boolean;
+}
+
+export type ReconcileEvent =
+  | { readonly type: 'applied'; readonly change: string }
+  | { readonly type: 'failed'; readonly object: string; readonly problem: Problem }
+  | { readonly type: 'pass'; readonly report: PassReport }
+  | { readonly type: 'retry'; readonly inMs: number; readonly attempt: number };
+
+export interface ReconcileStatus {
+  readonly lastPassAt: number | undefined;
+  readonly passes: number;
+  readonly changesApplied: number;
+  /** Changes made to undo drift: the kernel changed while the desired state did not. */
+  readonly driftRepairs: number;
+  /** The errors of the last pass; empty when it converged. */
+  readonly errors: readonly Problem[];
+  readonly consecutiveFailures: number;
+}
+
+const defaultSchedule: Schedule = (run, ms) => {
+  const t = setTimeout(run, ms);
+  t.unref();
+  return () => clearTimeout(t);
+};
+
+const NO_FACTS: Facts = { allocations: [], leaseRoutes: [] };
+
+export class Reconciler {
+  readonly #o: ReconcilerOptions;
+  #desired: DesiredState | undefined;
+  #recorded: Recorded = NOTHING_RECORDED;
+  /** The current desired state has been seen fully in place; later changes are drift repairs. */
+  #converged = false;
+  #status: ReconcileStatus = { lastPassAt: undefined, passes: 0, changesApplied: 0, driftRepairs: 0, errors: [], consecutiveFailures: 0 };
+  #chain: Promise<unknown> = Promise.resolve();
+  #pending: string | undefined;
+  #cancelRetry: (() => void) | undefined;
+  #cancelResync: (() => void) | undefined;
+  #unwatch: Unsubscribe | undefined;
+  #stopped = false;
+
+  constructor(options: ReconcilerOptions) {
+    this.#o = options;
+  }
+
+  status(): ReconcileStatus {
+    return this.#status;
+  }
+
+  desired(): DesiredState | undefined {
+    return this.#desired;
+  }
+
+  desiredFor(config: Config): DesiredState {
+    const f = this.#o.facts?.() ?? NO_FACTS;
+    return desiredState(config, f.allocations, f.leaseRoutes);
+  }
+
+  /** A new desired state (a commit); it converges through ordinary passes, retrying failures. */
+  setDesired(desired: DesiredState): void {
+    this.#desired = desired;
+    this.#converged = false;
+    this.trigger('desired state changed');
+  }
+
+  setConfig(config: Config): void {
+    this.setDesired(this.desiredFor(config));
+  }
+
+  /** Subscribes to backend events and starts the periodic resync. */
+  start(): void {
+    this.#stopped = false;
+    this.#unwatch = this.#o.backend.watch((why) => this.trigger(why));
+    this.#armResync();
+  }
+
+  stop(): Promise<unknown> {
+    this.#stopped = true;
+    this.#unwatch?.();
+    this.#cancelRetry?.();
+    this.#cancelResync?.();
+    return this.#chain;
+  }
+
+  /** Asks for a pass soon; triggers arriving before it starts share it. */
+  trigger(why: string): void {
+    if (this.#stopped || this.#pending !== undefined) return;
+    this.#pending = why;
+    this.#chain = this.#chain.then(() => {
+      const reason = this.#pending ?? why;
+      this.#pending = undefined;
+      return this.#stopped ? undefined : this.#pass(reason);
+    });
+  }
+
+  /** Runs one pass now (after any running one) and returns its report. */
+  pass(trigger = 'requested'): Promise<PassReport> {
+    const p = this.#chain.then(() => this.#pass(trigger));
+    this.#chain = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Applies a revision transactionally: when a change fails or verification does not hold,
+   * the previous revision's desired state is applied again and the error returned.
+   */
+  async applyRevision(config: Config): Promise<Result<PassReport>> {
+    const previous = this.#desired;
+    this.#desired = this.desiredFor(config);
+    this.#converged = false;
+    const report = await this.pass('revision');
+    const first = report.failures[0];
+    if (first === undefined) return ok(report);
+    if (previous !== undefined) {
+      this.#desired = previous;
+      this.#converged = false;
+      await this.pass('rollback');
+    }
+    const more = report.failures.length > 1 ? ` (and ${report.failures.length - 1} more)` : '';
+    const undone = previous === undefined ? 'there was no previous revision to restore' : 'the previous revision was restored';
+    return err(problem(first.problem.code, `${first.problem.message}${more}; ${undone}.`, { path: changeObject(first.change) }));
+  }
+
+  async #pass(trigger: string): Promise<PassReport> {
+    this.#cancelRetry?.();
+    this.#cancelRetry = undefined;
+    const at = (this.#o.now ?? Date.now)();
+    const desired = this.#desired;
+    if (desired === undefined) return { at, trigger, planned: [], applied: 0, failures: [], verified: true };
+    let report: PassReport;
+    try {
+      report = await this.#converge(desired, at, trigger);
+    } catch (e) {
+      const p = problem('backend-error', e instanceof Error ? e.message : String(e));
+      report = { at, trigger, planned: [], applied: 0, failures: [], verified: false };
+      this.#finish(report, [p]);
+      return report;
+    }
+    this.#finish(report, report.failures.map((f) => f.problem));
+    return report;
+  }
+
+  async #converge(desired: DesiredState, at: number, trigger: string): Promise<PassReport> {
+    const request: ObserveRequest = { sysctlKeys: desired.sysctls.map((s) => s.key) };
+    const backend = this.#o.backend;
+    const planned = plan(desired, await backend.observe(request), this.#recorded);
+    let applied = 0;
+    const failures: ApplyFailure[] = [];
+    for (const subsystem of SUBSYSTEMS) {
+      const batch = planned.filter((c) => c.subsystem === subsystem);
+      if (batch.length === 0) continue;
+      const r = await backend.apply(subsystem, batch);
+      applied += r.applied;
+      failures.push(...r.failures);
+      const failed = new Set(r.failures.map((f) => f.change));
+      for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
+    }
+    this.#record(desired, failures);
+    if (planned.length > 0 && this.#converged) {
+      this.#status = { ...this.#status, driftRepairs: this.#status.driftRepairs + applied };
+    }
+    // Verify: the read-back must plan nothing beyond what already failed.
+    const remaining = planned.length === 0 ? [] : plan(desired, await backend.observe(request), this.#recorded);
+    const known = new Set(failures.map((f) => changeObject(f.change)));
+    for (const c of remaining) {
+      const object = changeObject(c);
+      if (known.has(object)) continue;
+      known.add(object);
+      failures.push({ change: c, problem: problem('not-verified', `${object} was reported applied but reading it back shows it is not in place (${describeChange(c)}).`) });
+    }
+    return { at, trigger, planned, applied, failures, verified: remaining.length === 0 };
+  }
+
+  /** Addresses and proxy entries we may later remove: what we want now, plus removals that failed. */
+  #record(desired: DesiredState, failures: readonly ApplyFailure[]): void {
+    const failedDeletes = failures.map((f) => f.change).filter((c) => c.op === 'delete');
+    this.#recorded = {
+      addresses: [...desired.addresses, ...failedDeletes.flatMap((c) => (c.subsystem === 'addresses' ? [c.address] : []))],
+      proxyNeighbors: [...desired.proxyNeighbors, ...failedDeletes.flatMap((c) => (c.subsystem === 'proxyNeighbors' ? [c.neighbor] : []))],
+    };
+  }
+
+  #finish(report: PassReport, errors: readonly Problem[]): void {
+    const failing = errors.length > 0;
+    const s = this.#status;
+    this.#status = {
+      ...s,
+      lastPassAt: report.at,
+      passes: s.passes + 1,
+      changesApplied: s.changesApplied + report.applied,
+      errors,
+      consecutiveFailures: failing ? s.consecutiveFailures + 1 : 0,
+    };
+    if (!failing) this.#converged = true;
+    for (const f of report.failures) this.#emit({ type: 'failed', object: changeObject(f.change), problem: f.problem });
+    if (report.failures.length === 0) for (const p of errors) this.#emit({ type: 'failed', object: 'backend', problem: p });
+    this.#emit({ type: 'pass', report });
+    if (failing && !this.#stopped) this.#armRetry(this.#status.consecutiveFailures);
+  }
+
+  #armRetry(attempt: number): void {
+    const b = this.#o.backoff ?? { initialMs: 500, maxMs: 60_000 };
+    const inMs = Math.min(b.maxMs, b.initialMs * 2 ** (attempt - 1));
+    this.#emit({ type: 'retry', inMs, attempt });
+    this.#cancelRetry = (this.#o.schedule ?? defaultSchedule)(() => this.trigger(`retry ${attempt}`), inMs);
+  }
+
+  #armResync(): void {
+    const ms = this.#o.resyncMs ?? 60_000;
+    if (ms <= 0 || this.#stopped) return;
+    this.#cancelResync = (this.#o.schedule ?? defaultSchedule)(() => {
+      this.trigger('periodic resync');
+      this.#armResync();
+    }, ms);
+  }
+
+  #emit(e: ReconcileEvent): void {
+    this.#o.onEvent?.(e);
+  }
+}

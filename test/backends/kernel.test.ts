@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { linkCommands, routeCommands } from '../../src/backends/kernel/commands.ts';
+import { parseAddresses, parseBatchErrors, parseLinks, parseRoutes } from '../../src/backends/kernel/parse.ts';
+import { ensureRouteProtocol } from '../../src/backends/kernel/protocol.ts';
+
+test('ip -json output parses into links, addresses and routes', () => {
+  const links = parseLinks([
+    { ifname: 'lo', mtu: 65536, flags: ['LOOPBACK', 'UP'] },
+    { ifname: 'eth0', mtu: 1500, flags: ['UP'], master: 'br0' },
+    { ifname: 'v10', link: 'eth0', mtu: 1500, flags: [], ifalias: 'v6edge', linkinfo: { info_kind: 'vlan', info_data: { id: 10 } } },
+  ]);
+  assert.deepEqual(links, [
+    { name: 'eth0', kind: 'ethernet', mtu: 1500, up: true, owned: false, master: 'br0' },
+    { name: 'v10', kind: 'vlan', mtu: 1500, up: false, owned: true, parent: 'eth0', vlanId: 10 },
+  ]);
+  assert.deepEqual(parseAddresses([{ ifname: 'eth0', addr_info: [
+    { family: 'inet6', local: '2001:DB8:0::1', prefixlen: 64, scope: 'global' },
+    { family: 'inet6', local: 'fe80::1', prefixlen: 64, scope: 'link' },
+  ] }]), [{ dev: 'eth0', cidr: '2001:db8::1/64' }]);
+  assert.deepEqual(parseRoutes([
+    { dst: 'default', gateway: 'fe80::1', dev: 'eth0', protocol: 'ra' },
+    { dst: '2001:db8::5', dev: 'eth0', protocol: 'v6edge' },
+  ]), [
+    { dst: '::/0', via: 'fe80::1', dev: 'eth0', protocol: 'ra' },
+    { dst: '2001:db8::5/128', dev: 'eth0', protocol: 'v6edge' },
+  ]);
+});
+
+test('batch errors map to their lines', () => {
+  const errors = parseBatchErrors('Cannot find device "nope"\nCommand failed -:1\nError: Nexthop device is not up.\nCommand failed -:3\n');
+  assert.deepEqual([...errors], [[1, 'Cannot find device "nope"'], [3, 'Nexthop device is not up.']]);
+});
+
+test('changes become iproute2 batch lines; created links carry the owner alias', () => {
+  assert.deepEqual(linkCommands({ subsystem: 'links', op: 'add', link: { name: 'v10', kind: 'vlan', parent: 'eth0', vlanId: 10, mtu: 1500, up: true } }), [
+    'link add link eth0 name v10 type vlan id 10', 'link set v10 alias v6edge mtu 1500', 'link set v10 up',
+  ]);
+  assert.deepEqual(linkCommands({ subsystem: 'links', op: 'set', link: { name: 'eth2', kind: 'ethernet', mtu: 1500, up: true, master: 'bond0' }, before: { name: 'eth2', kind: 'ethernet', mtu: 1500, up: true } }), [
+    'link set eth2 down', 'link set eth2 master bond0', 'link set eth2 up',
+  ]);
+  assert.deepEqual(routeCommands({ subsystem: 'routes', op: 'add', route: { dst: '2001:db8::/48', via: 'fe80::1', dev: 'h0', protocol: 'v6edge' } }, '250'), [
+    'route add 2001:db8::/48 via fe80::1 dev h0 proto 250',
+  ]);
+});
+
+test('the route protocol is registered once, and a clash is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'v6edge-protos-'));
+  try {
+    const base = join(dir, 'rt_protos');
+    writeFileSync(base, '2\tkernel\n186\tbgp\n');
+    const d = join(dir, 'rt_protos.d');
+    const first = ensureRouteProtocol(d, base);
+    assert.deepEqual(first, { ok: true, value: 'added' });
+    assert.match(readFileSync(join(d, 'v6edge.conf'), 'utf8'), /^250\tv6edge$/m);
+    assert.deepEqual(ensureRouteProtocol(d, base), { ok: true, value: 'present' });
+    writeFileSync(base, '250\tsomeoneelse\n');
+    rmSync(join(d, 'v6edge.conf'));
+    const clash = ensureRouteProtocol(d, base);
+    assert.equal(clash.ok ? '' : clash.error.code, 'protocol-taken');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

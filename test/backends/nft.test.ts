@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { elementJson, elementKey } from '../../src/backends/nft/json.ts';
+import { NftBackend } from '../../src/backends/nft/backend.ts';
+import { labSkipReason } from '../lab/index.ts';
+import { desiredState } from '../../src/reconcile/desired.ts';
+import { planFilter } from '../../src/reconcile/plan-nft.ts';
+import { fleet } from '../reconcile/fixtures.ts';
+
+test('property: element keys survive the trip to nft JSON and back', () => {
+  const type = ['ipv6_addr', 'inet_proto', 'inet_service'];
+  fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 100 }), (net, lo, span) => {
+    const hex = net.toString(16).padStart(16, '0').match(/.{4}/g)!.map((g) => g.replace(/^0+(?=.)/, ''));
+    const prefix = `${hex.join(':')}::/64`.replace(/^0:0:0:0::/, '::');
+    const hi = Math.min(65535, lo + span);
+    const key = `${elementKey(['ipv6_addr'], { prefix: { addr: prefix.split('/')[0], len: 64 } })} . tcp . ${lo === hi ? lo : `${lo}-${hi}`}`;
+    assert.equal(elementKey(type, elementJson({ type }, key)), key);
+  }));
+});
+
+test('nft prints a /128 as a bare address and a single port as a number; both read back as our keys', () => {
+  assert.equal(elementKey(['ipv6_addr', 'inet_proto', 'inet_service'], { concat: ['2001:db8:2::5', 'udp', 53] }), '2001:db8:2::5/128 . udp . 53');
+  assert.equal(elementKey(['ifname', 'ipv6_addr'], { concat: ['br0', { prefix: { addr: '2001:db8::', len: 48 } }] }), 'br0 . 2001:db8::/48');
+});
+
+const skip = labSkipReason();
+
+test('in a namespace: 10,000 hosts load in one transaction, read back equal, and one more host is one element batch', { skip, timeout: 60_000 }, async () => {
+  const ns = `v6t-backends-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const nft = new NftBackend({ netns: ns });
+    const big = fleet(10_000);
+    const spec = desiredState(big.config, big.allocations, []).nft;
+    assert.deepEqual((await nft.apply('nft', planFilter(spec, await nft.observeFilter()))).failures, []);
+    assert.deepEqual(planFilter(spec, await nft.observeFilter()), []);
+    const more = fleet(10_001);
+    const changes = planFilter(desiredState(more.config, more.allocations, []).nft, await nft.observeFilter());
+    assert.deepEqual(changes.map((c) => c.op), ['add-elements', 'add-elements', 'add-elements']);
+    assert.deepEqual((await nft.apply('nft', changes)).failures, []);
+    assert.equal((await nft.readCounters()).size, spec.chains.reduce((n, c) => n + c.rules.length, 0));
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Reconciler, type ReconcileEvent, type Schedule } from '../../src/reconcile/loop.ts';
+import { fakeRouter, parse, ROUTER } from './fixtures.ts';
+
+/** A timer that records the delays asked for and runs a callback only when told. */
+function manualTimers() {
+  const pending: Array<{ ms: number; run: () => void }> = [];
+  const schedule: Schedule = (run, ms) => {
+    const entry = { ms, run };
+    pending.push(entry);
+    return () => pending.splice(pending.indexOf(entry), 1);
+  };
+  return { pending, schedule, fire: () => pending.shift()?.run() };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await settle();
+  assert.ok(check(), 'condition never held');
+}
+
+test('a pass converges in one batch per subsystem; the next pass plans nothing', async () => {
+  const { fake, backend } = fakeRouter();
+  const loop = new Reconciler({ backend, resyncMs: 0 });
+  const r = await loop.applyRevision(parse(ROUTER));
+  assert.ok(r.ok);
+  assert.deepEqual(fake.batches.map((b) => b.subsystem), ['links', 'sysctls', 'addresses', 'routes', 'proxyNeighbors', 'nft']);
+  const again = await loop.pass();
+  assert.deepEqual(again.planned, []);
+  assert.equal(loop.status().errors.length, 0);
+  assert.ok(loop.status().changesApplied > 10);
+});
+
+test('drift is repaired through the event path and counted', async () => {
+  const { fake, backend } = fakeRouter();
+  const loop = new Reconciler({ backend, resyncMs: 0 });
+  assert.ok((await loop.applyRevision(parse(ROUTER))).ok);
+  loop.start();
+  fake.drift('route deleted', (s) => (s.routes = s.routes.filter((r) => r.dst !== '2001:db8:1000::/48')));
+  fake.drift('table deleted', (s) => (s.nft = undefined));
+  await until(() => fake.state.nft !== undefined && fake.state.routes.some((r) => r.dst === '2001:db8:1000::/48'));
+  await loop.stop();
+  assert.equal(loop.status().driftRepairs, 2);
+});
+
+test('a failing change is reported by object and reason, the rest stays applied, and retries back off', async () => {
+  const { fake, backend } = fakeRouter();
+  const timers = manualTimers();
+  const events: ReconcileEvent[] = [];
+  const loop = new Reconciler({ backend, resyncMs: 0, schedule: timers.schedule, backoff: { initialMs: 100, maxMs: 350 }, onEvent: (e) => events.push(e) });
+  const heal = fake.failWhen((c) => (c.subsystem === 'routes' && c.route.dst === '2001:db8:1000:1::/80' ? 'Nexthop device is not up.' : undefined));
+  loop.setConfig(parse(ROUTER));
+  await until(() => loop.status().passes === 1);
+  const failed = events.find((e) => e.type === 'failed');
+  assert.deepEqual(failed?.type === 'failed' ? [failed.object, failed.problem.code] : undefined, ['route 2001:db8:1000:1::/80', 'injected']);
+  assert.ok(fake.state.routes.some((r) => r.dst === '2001:db8:1000::/48'), 'the other routes went in');
+  for (let i = 0; i < 3; i++) {
+    timers.fire();
+    await until(() => loop.status().passes === i + 2);
+  }
+  assert.deepEqual(events.filter((e) => e.type === 'retry').map((e) => (e.type === 'retry' ? e.inMs : 0)), [100, 200, 350, 350]);
+  heal();
+  timers.fire();
+  await until(() => loop.status().passes === 5);
+  assert.equal(loop.status().consecutiveFailures, 0);
+  assert.ok(fake.state.routes.some((r) => r.dst === '2001:db8:1000:1::/80'));
+  assert.equal(timers.pending.length, 0, 'no retry after success');
+});
+
+test('applyRevision rolls back to the previous revision when verification fails', async () => {
+  const { fake, backend } = fakeRouter();
+  const loop = new Reconciler({ backend, resyncMs: 0, schedule: manualTimers().schedule });
+  assert.ok((await loop.applyRevision(parse(ROUTER))).ok);
+  const next = parse({ ...ROUTER, hosts: { ...ROUTER.hosts, ch2: { interface: 'br0', nextHop: 'fe80::2', prefix: '2001:db8:2000::/48' } } });
+  // The kernel says yes to the new route but does not keep it: only a read-back can tell.
+  fake.lieAbout((c) => c.subsystem === 'routes' && c.route.dst === '2001:db8:2000::/48');
+  const r = await loop.applyRevision(next);
+  assert.equal(r.ok, false);
+  assert.equal(r.ok ? '' : r.error.code, 'not-verified');
+  assert.deepEqual(r.ok ? undefined : r.error.where, { path: 'route 2001:db8:2000::/48' });
+  // The previous revision is back in place: ch2's filter elements are gone again.
+  const sources = fake.state.nft?.sets.find((s) => s.name === 'inside_sources')?.elements ?? [];
+  assert.equal(sources.some((e) => e.includes('2001:db8:2000::')), false);
+  assert.deepEqual((await loop.pass()).planned, []);
+});
+
+test('the fake knows link kinds the lab kernel lacks, and a VLAN needs its parent', async () => {
+  const { fake, backend } = fakeRouter();
+  fake.state.links.delete('eth1');
+  const loop = new Reconciler({ backend, resyncMs: 0, schedule: manualTimers().schedule });
+  const r = await loop.applyRevision(parse(ROUTER));
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.error.message, /link eth1\.10: Cannot find device "eth1"/);
+  // The other created kinds went in (nothing to roll back to on a first revision).
+  assert.deepEqual(['bond0', 'br0', 'lo1'].map((n) => fake.state.links.get(n)?.kind), ['bond', 'bridge', 'dummy']);
+});
