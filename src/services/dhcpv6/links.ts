@@ -1,0 +1,78 @@
+// Compiles the config's per-interface `dhcpv6` blocks into the links the server answers for:
+// address ranges and delegation pools as numbers, reservations by DUID, on-link prefixes.
+import type { Config } from '../../config/schema.ts';
+import type { Dhcpv6Config } from '../../config/dhcpv6-schema.ts';
+import { onLinkPrefixes } from '../../config/facts.ts';
+import { parseAddress, formatAddress } from '../../net/address.ts';
+import { contains, formatPrefix, lastAddress, parsePrefix, prefixOf, type Prefix } from '../../net/prefix.ts';
+import type { AddressRange, DelegationPool, ServerLink } from './types.ts';
+
+function addressValue(text: string): bigint | undefined {
+  const r = parseAddress(text);
+  return r.ok ? r.value.value : undefined;
+}
+
+function prefixValue(text: string): Prefix | undefined {
+  const r = parsePrefix(text, { strict: false });
+  return r.ok ? r.value : undefined;
+}
+
+/** The canonical text of an address as written in config (`2001:DB8::0001` → `2001:db8::1`). */
+export function canonicalAddress(text: string): string | undefined {
+  const v = addressValue(text);
+  return v === undefined ? undefined : formatAddress(v);
+}
+
+function addressRange(pool: Dhcpv6Config['addressPools'][number]): AddressRange | undefined {
+  if ('prefix' in pool) {
+    const p = prefixValue(pool.prefix);
+    if (p === undefined) return undefined;
+    // The all-zero interface identifier is the Subnet-Router anycast address (RFC 4291 §2.6.1).
+    const start = p.length < 128 ? p.network + 1n : p.network;
+    return { start, end: lastAddress(p) };
+  }
+  const start = addressValue(pool.start);
+  const end = addressValue(pool.end);
+  return start === undefined || end === undefined || start > end ? undefined : { start, end };
+}
+
+/** One served link from an interface's `dhcpv6` block and the prefixes on that link. */
+export function compileLink(name: string, config: Dhcpv6Config, onLink: readonly Prefix[]): ServerLink {
+  const stateful = config.mode === 'stateful';
+  const addressRanges = stateful ? config.addressPools.flatMap((p) => addressRange(p) ?? []) : [];
+  const delegationPools: DelegationPool[] = stateful
+    ? config.prefixDelegationPools.flatMap((p) => {
+        const prefix = prefixValue(p.prefix);
+        return prefix === undefined || p.delegatedLength < prefix.length ? [] : [{ prefix, delegatedLength: p.delegatedLength }];
+      })
+    : [];
+  const reservations = new Map<string, { address?: string; prefix?: string }>();
+  const reserved = new Set<string>();
+  if (stateful) {
+    for (const r of config.reservations) {
+      const address = r.address === undefined ? undefined : canonicalAddress(r.address);
+      const p = r.prefix === undefined ? undefined : prefixValue(r.prefix);
+      const prefix = p === undefined ? undefined : formatPrefix(p);
+      reservations.set(r.duid.replaceAll(':', '').toLowerCase(), {
+        ...(address === undefined ? {} : { address }),
+        ...(prefix === undefined ? {} : { prefix }),
+      });
+      if (address !== undefined) reserved.add(address);
+      if (prefix !== undefined) reserved.add(prefix);
+    }
+  }
+  // Pools sit inside the link's prefixes (config rule); a pool alone still marks its addresses on-link.
+  const poolPrefixes = addressRanges.map((r) => prefixOf(r.start, 64)).filter((p) => !onLink.some((o) => contains(o, p)));
+  return { name, config, onLink: [...onLink, ...poolPrefixes], addressRanges, delegationPools, reservations, reserved };
+}
+
+/** Every interface whose DHCPv6 mode is stateless or stateful. */
+export function serverLinksFromConfig(config: Config): Map<string, ServerLink> {
+  const links = new Map<string, ServerLink>();
+  for (const [name, iface] of Object.entries(config.interfaces)) {
+    const d = iface.dhcpv6;
+    if (d === undefined || d.mode === 'off' || !iface.enabled) continue;
+    links.set(name, compileLink(name, d, onLinkPrefixes(config, name).map((p) => prefixOf(p.cidr.network, p.cidr.length))));
+  }
+  return links;
+}
