@@ -112,7 +112,23 @@ export function destroyNamespaceSync(ns: string): void {
   } catch {
     // Already deleted.
   }
+  rmSync(join(NETNS_ETC, ns), { recursive: true, force: true });
   removeMarker(ns);
+}
+
+/** Where `ip netns exec NS` finds files it bind-mounts over /etc for that namespace. */
+const NETNS_ETC = '/etc/netns';
+
+/**
+ * Gives a lab namespace its own /etc/resolv.conf: `ip netns exec` bind-mounts
+ * /etc/netns/NS/resolv.conf over the host's, so a DHCPv6 client's hook script (dhclient-script,
+ * dhcpcd's resolv.conf hook) writing the DNS servers it was handed changes only the lab's copy,
+ * never the machine's resolver.
+ */
+export function isolateEtc(ns: string): void {
+  const dir = join(NETNS_ETC, ns);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'resolv.conf'), `# v6edge lab namespace ${ns}: private resolver file\n`);
 }
 
 /**

@@ -182,3 +182,13 @@ test('sweepStaleLabs removes the namespaces of a SIGKILLed run, and only those',
     rmSync(held.dir, { recursive: true, force: true });
   });
 });
+
+test('each lab namespace sees its own /etc/resolv.conf, so client hooks cannot rewrite the host resolver', { skip }, async () => {
+  let dir = '';
+  await withLab({ nodes: { host: {} } }, async (lab) => {
+    dir = `/etc/netns/${lab.ns('host')}`;
+    const seen = await lab.exec('host', ['cat', '/etc/resolv.conf']);
+    assert.match(seen.stdout, new RegExp(`v6edge lab namespace ${lab.ns('host')}`));
+  });
+  assert.equal(existsSync(dir), false, 'teardown removes the private /etc files');
+});

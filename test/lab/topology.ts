@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Capture, startCapture, type CaptureOptions } from './capture.ts';
-import { destroyNamespaceSync, listNamespaces, register, sweepStaleLabs, unregister, writeMarker, type LiveLab } from './cleanup.ts';
+import { destroyNamespaceSync, isolateEtc, listNamespaces, register, sweepStaleLabs, unregister, writeMarker, type LiveLab } from './cleanup.ts';
 import { inNamespace, run, type ExecOptions, type ExecResult } from './exec.ts';
 import { parseAddresses, parseNeighbors, parseRoutes, type InterfaceAddress, type Neighbor, type Route } from './observe.ts';
 import { Peer } from './peer.ts';
@@ -169,6 +169,7 @@ async function build(lab: Lab, spec: LabSpec): Promise<void> {
   await Promise.all(
     nodes.map(async ([node, nodeSpec]) => {
       await run(['ip', 'netns', 'add', lab.ns(node)]);
+      isolateEtc(lab.ns(node));
       // Before any link exists, so new interfaces inherit `default` (no DAD wait on link-locals).
       await sysctl(lab, node, baseSysctls(nodeSpec));
     }),
