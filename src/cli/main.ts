@@ -1,6 +1,7 @@
 // `v6edge`: one command, verbs per concern. Exit 0 done, 1 input refused, 2 usage.
 import { UsageError } from './args.ts';
 import { CONFIG_USAGE, runConfig } from './config-commands.ts';
+import { runDemo } from './demo.ts';
 import { EXIT_USAGE, processIo, type CliIo } from './io.ts';
 
 const USAGE = `usage: v6edge <command> …
@@ -14,6 +15,7 @@ type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 
 const commands: Record<string, Command> = {
   config: runConfig,
+  demo: runDemo,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
