@@ -2,11 +2,12 @@
 import { UsageError } from './args.ts';
 import { CONFIG_USAGE, runConfig } from './config-commands.ts';
 import { runDemo } from './demo.ts';
+import { runIpam } from './ipam-commands.ts';
 import { EXIT_USAGE, processIo, type CliIo } from './io.ts';
 
 const USAGE = `usage: v6edge <command> …
   config …      validate, import, show, export, diff, commit, confirm, rollback, history
-  ipam show     the prefixes handed to hosts and container networks
+  ipam show     the prefixes held by hosts and container networks, and what the next pass would change
   demo          what \`npm start\` runs
 
 ${CONFIG_USAGE}`;
@@ -16,6 +17,7 @@ type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 const commands: Record<string, Command> = {
   config: runConfig,
   demo: runDemo,
+  ipam: runIpam,
 };
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
