@@ -3,6 +3,8 @@
 import type { Problem } from '../lib/result.ts';
 import type { Config, InterfaceConfig } from '../config/schema.ts';
 import type { AllocationRecord, LeaseRecord } from '../store/records.ts';
+import { parseAddress } from '../net/address.ts';
+import { contains, parsePrefix } from '../net/prefix.ts';
 import { canonicalAddress, canonicalInterfaceAddress, canonicalPrefix } from './canonical.ts';
 import { filterSpec } from './filters.ts';
 import { resolveHosts } from './hosts.ts';
@@ -95,11 +97,11 @@ function desiredRoutes(config: Config, hosts: ReturnType<typeof resolveHosts>['h
   return [...out.values()];
 }
 
-function desiredProxyNeighbors(config: Config): ProxyNeighbor[] {
+function desiredProxyNeighbors(config: Config, leasedAddresses: readonly string[]): ProxyNeighbor[] {
   const out = new Map<string, ProxyNeighbor>();
   for (const r of config.ndproxy.rules) {
     if (r.mode !== 'kernel') continue;
-    for (const a of r.addresses) {
+    for (const a of [...r.addresses, ...leasedInside(r.prefix, leasedAddresses)]) {
       const n = { address: canonicalAddress(a), dev: r.upstream };
       out.set(`${n.dev} ${n.address}`, n);
     }
@@ -107,15 +109,39 @@ function desiredProxyNeighbors(config: Config): ProxyNeighbor[] {
   return [...out.values()];
 }
 
+// --- DHCPv6 address leases proxied by `kernel` ndproxy rules ---------------------------------
+// A `kernel` rule lists exact addresses; an address the DHCPv6 server leases inside that rule's
+// prefix needs the same kernel proxy entry, or the upstream could not reach the client. The
+// userspace proxy's static/auto/iface rules answer for leased addresses without any entry.
+
+/** Addresses of active, unexpired IA_NA leases (canonical text). */
+export function leasedAddressesOf(leases: readonly LeaseRecord[], now: number): string[] {
+  return leases.filter((l) => l.kind === 'na' && l.state === 'active' && l.expiresAt > now).map((l) => canonicalAddress(l.lease));
+}
+
+function leasedInside(prefix: string, leasedAddresses: readonly string[]): string[] {
+  const p = parsePrefix(prefix);
+  if (!p.ok) return [];
+  return leasedAddresses.filter((a) => {
+    const v = parseAddress(a);
+    return v.ok && contains(p.value, v.value);
+  });
+}
+
 /** The whole desired state of a revision: links, addresses, sysctls, routes, proxy entries, filters. */
-export function desiredState(config: Config, allocations: readonly AllocationRecord[], leaseRoutes: readonly LeaseRoute[]): Desired {
+export function desiredState(
+  config: Config,
+  allocations: readonly AllocationRecord[],
+  leaseRoutes: readonly LeaseRoute[],
+  leasedAddresses: readonly string[] = [],
+): Desired {
   const { hosts, problems } = resolveHosts(config, allocations);
   return {
     links: desiredLinks(config),
     addresses: desiredAddresses(config),
     sysctls: desiredSysctls(config),
     routes: desiredRoutes(config, hosts, leaseRoutes),
-    proxyNeighbors: desiredProxyNeighbors(config),
+    proxyNeighbors: desiredProxyNeighbors(config, leasedAddresses),
     nft: filterSpec(config, hosts, leaseRoutes),
     problems,
   };
