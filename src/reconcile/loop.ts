@@ -16,6 +16,8 @@ import { SUBSYSTEMS, type Change, type DesiredState } from './types.ts';
 export interface Facts {
   readonly allocations: readonly AllocationRecord[];
   readonly leaseRoutes: readonly LeaseRoute[];
+  /** Leased addresses (IA_NA) that kernel NDP-proxy rules publish upstream. */
+  readonly leasedAddresses?: readonly string[];
 }
 
 export type Schedule = (run: () => void, ms: number) => () => void;
@@ -96,7 +98,7 @@ export class Reconciler {
 
   desiredFor(config: Config): DesiredState {
     const f = this.#o.facts?.() ?? NO_FACTS;
-    return desiredState(config, f.allocations, f.leaseRoutes);
+    return desiredState(config, f.allocations, f.leaseRoutes, f.leasedAddresses ?? []);
   }
 
   /** A new desired state (a commit); it converges through ordinary passes, retrying failures. */

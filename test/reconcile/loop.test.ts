@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Reconciler, type ReconcileEvent, type Schedule } from '../../src/reconcile/loop.ts';
 import { fakeRouter, parse, ROUTER } from './fixtures.ts';
+import { validateConfig } from '../../src/config/validate.ts';
+import { demoConfig } from '../../src/config/defaults.ts';
 
 /** A timer that records the delays asked for and runs a callback only when told. */
 function manualTimers() {
@@ -95,4 +97,15 @@ test('the fake knows link kinds the lab kernel lacks, and a VLAN needs its paren
   assert.match(r.ok ? '' : r.error.message, /link eth1\.10: Cannot find device "eth1"/);
   // The other created kinds went in (nothing to roll back to on a first revision).
   assert.deepEqual(['bond0', 'br0', 'lo1'].map((n) => fake.state.links.get(n)?.kind), ['bond', 'bridge', 'dummy']);
+});
+
+test('leased addresses from the facts become proxy entries for kernel NDP-proxy rules', () => {
+  const base = demoConfig();
+  const checked = validateConfig({ ...base, ndproxy: { rules: [{ upstream: 'wan0', prefix: '2001:db8:2::/64', mode: 'kernel', addresses: ['2001:db8:2::5'] }] } });
+  assert.ok(checked.ok, JSON.stringify(!checked.ok && checked.error));
+  const facts = { allocations: [], leaseRoutes: [], leasedAddresses: ['2001:db8:2::1000'] };
+  const { backend } = fakeRouter();
+  const desired = new Reconciler({ backend, facts: () => facts }).desiredFor(checked.value);
+  const entries = desired.proxyNeighbors.map((n) => `${n.dev} ${n.address}`).sort();
+  assert.deepEqual(entries, ['wan0 2001:db8:2::1000', 'wan0 2001:db8:2::5']);
 });
