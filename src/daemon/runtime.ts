@@ -1,0 +1,98 @@
+// What makes a revision real: IPAM first (allocations persisted, so a restart hands out the same
+// prefixes), then the apply loop, then the packet services. The reconciler reads its facts —
+// allocations and the routes of delegated prefixes — fresh from the store on every pass, so a
+// lease event only needs to trigger a pass.
+import type { Config } from '../config/schema.ts';
+import { err, ok, type Problem, type Result } from '../lib/result.ts';
+import type { IpamState } from '../net/ipam.ts';
+import { allocateForConfig } from '../reconcile/allocations.ts';
+import { leaseRoutesOf } from '../reconcile/desired.ts';
+import type { Facts, Reconciler } from '../reconcile/loop.ts';
+import type { Store } from '../store/store.ts';
+import type { LeaseRecord } from '../store/records.ts';
+import type { Logger } from './logs.ts';
+import type { ServiceSet } from './services.ts';
+
+const PAGE = 1000;
+
+/** Every lease row in one state, page by page. */
+export function allLeases(store: Store<Config>, state?: LeaseRecord['state'], iface?: string): LeaseRecord[] {
+  const out: LeaseRecord[] = [];
+  const base = { limit: PAGE, ...(state === undefined ? {} : { state }), ...(iface === undefined ? {} : { iface }) };
+  let page = store.leases.list(base);
+  out.push(...page.leases);
+  while (page.next !== undefined) {
+    page = store.leases.list({ ...base, after: page.next });
+    out.push(...page.leases);
+  }
+  return out;
+}
+
+export function storeFacts(store: Store<Config>, now: () => number): Facts {
+  return {
+    allocations: store.allocations.loadAll(),
+    leaseRoutes: leaseRoutesOf(allLeases(store, 'active'), now()),
+  };
+}
+
+export class Runtime {
+  readonly #store: Store<Config>;
+  readonly #reconciler: Reconciler;
+  readonly #services: ServiceSet;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  #ipamProblems: readonly Problem[] = [];
+
+  constructor(o: { store: Store<Config>; reconciler: Reconciler; services: ServiceSet; log: Logger; now: () => number }) {
+    this.#store = o.store;
+    this.#reconciler = o.reconciler;
+    this.#services = o.services;
+    this.#log = o.log;
+    this.#now = o.now;
+  }
+
+  get ipamProblems(): readonly Problem[] {
+    return this.#ipamProblems;
+  }
+
+  /** Brings the allocations in line with `config` and persists the pools that changed. */
+  allocate(config: Config): Result<void, Problem> {
+    const before: IpamState = this.#store.allocations.loadAll();
+    const r = allocateForConfig(before, config, this.#now());
+    if (!r.ok) return r;
+    this.#ipamProblems = r.value.problems;
+    for (const p of r.value.problems) this.#log.warn('ipam', p.message);
+    if (r.value.state === before) return ok(undefined);
+    const pools = new Set([...before, ...r.value.state].map((a) => a.pool));
+    for (const pool of pools) {
+      const saved = this.#store.allocations.replacePool(pool, r.value.state.filter((a) => a.pool === pool));
+      if (!saved.ok) return err(saved.error);
+    }
+    for (const a of r.value.allocated) this.#log.info('ipam', `allocated ${a.prefix} to ${a.owner}`, { pool: a.pool });
+    for (const a of r.value.released) this.#log.info('ipam', `released ${a.prefix} of ${a.owner} into quarantine`, { pool: a.pool });
+    return ok(undefined);
+  }
+
+  /**
+   * Applies a new revision all or nothing: when the kernel refuses part of it, the reconciler
+   * has already put the previous desired state back, and the services stay on the old config.
+   */
+  async apply(config: Config): Promise<Result<void, Problem>> {
+    const allocated = this.allocate(config);
+    if (!allocated.ok) return allocated;
+    const applied = await this.#reconciler.applyRevision(config);
+    if (!applied.ok) return applied;
+    await this.#services.apply(config);
+    return ok(undefined);
+  }
+
+  /** At start: converge towards `config`, retrying with backoff, and start the services. */
+  async boot(config: Config): Promise<void> {
+    const allocated = this.allocate(config);
+    if (!allocated.ok) this.#log.error('ipam', allocated.error.message);
+    this.#reconciler.setConfig(config);
+    this.#reconciler.start();
+    await this.#reconciler.pass('start');
+    await this.#services.apply(config);
+  }
+}
