@@ -2,7 +2,6 @@
 // without a malformed-packet or error-level expert note.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,29 +10,8 @@ import { addressBytes } from '../../../src/net/address.ts';
 import { NEXT_HEADER_ICMPV6 } from '../../../src/proto/checksum.ts';
 import { serializeNdp } from '../../../src/proto/ndp/messages.ts';
 import { ipv6Packet, writePcap } from '../../support/pcap.ts';
+import { dissect, fieldValues as values, PI_ERROR, tsharkSkipReason } from '../../support/tshark.ts';
 import { NA, NS, RA, REDIRECT, RS } from './examples.ts';
-
-function hasTshark(): boolean {
-  try {
-    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Every value under `key`, anywhere in a tshark JSON tree (repeated fields come as arrays). */
-function values(tree: unknown, key: string): string[] {
-  if (Array.isArray(tree)) return tree.flatMap((t) => values(t, key));
-  if (tree === null || typeof tree !== 'object') return [];
-  return Object.entries(tree).flatMap(([k, v]) => {
-    if (k !== key) return values(v, key);
-    return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-  });
-}
-
-// Severity values as tshark prints them (epan/proto.h PI_ERROR).
-const PI_ERROR = String(0x00800000);
 
 const SENT = [
   { msg: RS, destination: 'ff02::2' },
@@ -43,7 +21,7 @@ const SENT = [
   { msg: REDIRECT, destination: 'fe80::9' },
 ];
 
-test('tshark dissects every message and option as meant', { skip: hasTshark() ? false : 'tshark is not installed' }, () => {
+test('tshark dissects every message and option as meant', { skip: tsharkSkipReason() }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'v6t-ndp-tshark-'));
   try {
     const file = join(dir, 'nd.pcap');
@@ -60,16 +38,15 @@ test('tshark dissects every message and option as meant', { skip: hasTshark() ? 
         }),
       ),
     );
-    const out = execFileSync('tshark', ['-r', file, '-T', 'json', '--no-duplicate-keys'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const packets = (JSON.parse(out) as { _source: { layers: Record<string, unknown> } }[]).map((p) => p._source.layers);
-    assert.equal(packets.length, 5);
-    for (const [i, layers] of packets.entries()) {
-      assert.deepEqual(values(layers, '_ws.malformed'), [], `packet ${i + 1} malformed`);
-      assert.ok(!values(layers, '_ws.expert.severity').includes(PI_ERROR), `packet ${i + 1} has an error note`);
+    const dissected = dissect(file);
+    assert.equal(dissected.length, 5);
+    for (const [i, { layers, malformed, expert }] of dissected.entries()) {
+      assert.deepEqual(malformed, [], `packet ${i + 1} malformed`);
+      assert.deepEqual(expert.filter((e) => e.severity >= PI_ERROR), [], `packet ${i + 1} has an error note`);
       // The outer ICMPv6 checksum is good (1); the redirected packet inside the Redirect is a fragment.
       assert.equal(values(layers, 'icmpv6.checksum.status')[0], '1', `packet ${i + 1} checksum`);
     }
-    const [rs, ra, ns, na, rd] = packets.map((l) => l.icmpv6);
+    const [rs, ra, ns, na, rd] = dissected.map((p) => p.layers.icmpv6);
 
     assert.deepEqual(values(rs, 'icmpv6.type'), ['133']);
     assert.deepEqual(values(rs, 'icmpv6.opt.src_linkaddr'), ['02:00:00:00:00:01']);

@@ -1,54 +1,63 @@
-// Real clients against the server in namespaces: ISC dhclient for addresses, prefixes and the
-// stateless exchange; renewal, restart and release; raw bad input from a peer namespace.
+// Real clients against the server in namespaces: ISC dhclient (through the lab's dhclient6 peer)
+// for addresses, prefixes and the stateless exchange; renewal, restart and release; raw bad input
+// from a peer namespace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { labSkipReason } from '../../lab/index.ts';
-import { configYaml, dhclientArgs, SEND_RAW, serverStatus, SPEC, startServer, withLab } from './lab.ts';
+import { dhclient6, labSkipReason, withLab, type Dhclient6Handle } from '../../lab/index.ts';
+import { configYaml, SEND_RAW, serverStatus, SPEC, startServer } from './lab.ts';
 
 const skip = labSkipReason();
 const opts = skip === undefined ? { timeout: 60_000 } : { skip };
 
-const readText = (path: string): string => {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-};
+/** The client's hook records with `reason` for `address`, so a test can wait for the next one. */
+const recordsFor = (client: Dhclient6Handle, reason: string, address: string): number =>
+  client.leases().records.filter((r) => r.reason === reason && r.address === address).length;
 
 test('dhclient -6: address bound, renewed with the same address, kept across a server restart, released', opts, async () => {
   await withLab(SPEC, async (lab) => {
     // Short lifetimes: T1 = 2 s, T2 = 3 s, so dhclient renews within the test.
     const config = configYaml({ mode: 'stateful', addressPools: [{ start: '2001:db8:1::100', end: '2001:db8:1::1ff' }], preferredLifetime: 4, validLifetime: 8 });
     let server = await startServer(lab, config);
-    const client = lab.spawn('host', dhclientArgs(lab, 'na', []), { name: 'dhclient-na' });
-    const leaseFile = join(lab.dir, 'na.leases');
-    const address = await lab.waitFor(() => /iaaddr ([0-9a-f:]+) \{/.exec(readText(leaseFile))?.[1], { timeoutMs: 15_000, what: 'a dhclient lease' });
+    const client = await dhclient6(lab, 'host', 'eth0', { mode: 'na', timeoutMs: 15_000, name: 'dhclient-na' });
+    assert.ok(client.bound, client.failure);
+    const [address, ...more] = client.leases().addresses;
+    assert.ok(address !== undefined && more.length === 0, `one address: ${JSON.stringify(client.leases().addresses)}`);
     assert.match(address, /^2001:db8:1::1[0-9a-f]{2}$/);
+    await server.waitForOutput(`lease bind lan0 na ${address} `, 5000);
+    // The lease file has the lifetimes we configured and T1/T2 from them (RFC 8415 §21.4: 0.5 and 0.8 × preferred).
+    const ia = client.leases().leaseFile.leases.at(-1)?.ias.find((x) => x.type === 'na');
+    assert.deepEqual(ia?.addresses, [{ address, preferredLifetime: 4, validLifetime: 8 }]);
+    assert.deepEqual([ia?.renew, ia?.rebind], [2, 3]);
     await lab.waitFor(async () => (await lab.addresses('host', 'eth0')).some((a) => a.address === address), { timeoutMs: 5000, what: `${address} on host eth0` });
-    // A renewal keeps the address.
+    // A renewal keeps the address: the server logs it and the client applies it (RENEW6).
     await server.waitForOutput(new RegExp(`lease renew lan0 na ${address} `), 10_000);
+    await lab.waitFor(() => recordsFor(client, 'RENEW6', address) > 0 || undefined, { timeoutMs: 5000, what: `dhclient to apply a renewal of ${address}` });
     // Restart: the lease is still in the store and the client renews the same address.
     await server.stop();
+    const renewedBefore = recordsFor(client, 'RENEW6', address);
     server = await startServer(lab, config);
     assert.deepEqual((await serverStatus(lab, server)).leases, { lan0: { na: 1, pd: 0 } });
     await server.waitForOutput(new RegExp(`lease renew lan0 na ${address} `), 15_000);
-    // Release: dhclient -r sends a Release; the lease leaves the table.
-    await client.stop();
-    await lab.exec('host', ['dhclient', '-6', '-r', '-v', '-lf', leaseFile, '-pf', join(lab.dir, 'na.pid'), 'eth0'], { timeoutMs: 15_000 });
+    await lab.waitFor(() => recordsFor(client, 'RENEW6', address) > renewedBefore || undefined, { timeoutMs: 5000, what: 'a renewal after the restart' });
+    assert.deepEqual(client.leases().addresses, [address]);
+    // Release: dhclient -r stops the client and sends a Release; the lease leaves the table.
+    await client.release();
     await server.waitForOutput(new RegExp(`lease release lan0 na ${address} `), 5000);
     assert.deepEqual((await serverStatus(lab, server)).leases, { lan0: { na: 0, pd: 0 } });
+    assert.deepEqual(client.leases().addresses, [], 'the client gave the address up');
   });
 });
 
 test('dhclient -6 -P: a delegated prefix from the pool', opts, async () => {
   await withLab(SPEC, async (lab) => {
     const server = await startServer(lab, configYaml({ mode: 'stateful', prefixDelegationPools: [{ prefix: '2001:db8:f000::/48', delegatedLength: 56 }] }));
-    lab.spawn('host', dhclientArgs(lab, 'pd', ['-P']), { name: 'dhclient-pd' });
-    const leaseFile = join(lab.dir, 'pd.leases');
-    const prefix = await lab.waitFor(() => /iaprefix ([0-9a-f:]+\/\d+) \{/.exec(readText(leaseFile))?.[1], { timeoutMs: 15_000, what: 'a dhclient prefix' });
+    const client = await dhclient6(lab, 'host', 'eth0', { mode: 'pd', timeoutMs: 15_000, name: 'dhclient-pd' });
+    assert.ok(client.bound, client.failure);
+    const { prefixes, addresses } = client.leases();
+    assert.equal(prefixes.length, 1, JSON.stringify(prefixes));
+    assert.deepEqual(addresses, []);
+    const prefix = prefixes[0] ?? '';
     assert.match(prefix, /^2001:db8:f000:(?:[0-9a-f]{1,2}00:)?:\/56$/);
     await server.waitForOutput(`lease bind lan0 pd ${prefix} `, 5000);
   });
@@ -57,14 +66,15 @@ test('dhclient -6 -P: a delegated prefix from the pool', opts, async () => {
 test('dhclient -6 -S: stateless, gets DNS servers and the search list', opts, async () => {
   await withLab(SPEC, async (lab) => {
     const server = await startServer(lab, configYaml({ mode: 'stateless', informationRefreshTime: 600 }));
-    // Stateless answers go to the script's environment, not the lease file: a script that records it.
-    const envFile = join(lab.dir, 'info.env');
-    const script = lab.file('record-env.sh', `#!/bin/sh\nenv >> ${envFile}\n`, 0o755);
-    lab.spawn('host', dhclientArgs(lab, 'info', ['-S', '-sf', script]), { name: 'dhclient-info' });
-    const text = await lab.waitFor(() => (readText(envFile).includes('new_dhcp6_name_servers') ? readText(envFile) : undefined), { timeoutMs: 15_000, what: 'stateless options in the script environment' });
-    assert.match(text, /^new_dhcp6_name_servers=2001:db8:1::53$/m);
-    assert.match(text, /^new_dhcp6_domain_search=lan\.example\.$/m);
-    assert.equal((await serverStatus(lab, server)).messages['information-request'], 1);
+    const client = await dhclient6(lab, 'host', 'eth0', { mode: 'stateless', timeoutMs: 15_000, name: 'dhclient-info' });
+    assert.ok(client.bound, client.failure);
+    const got = client.leases();
+    assert.deepEqual(got.nameServers, ['2001:db8:1::53']);
+    assert.deepEqual(got.domainSearch, ['lan.example']);
+    assert.deepEqual([got.addresses, got.prefixes], [[], []]);
+    const status = await serverStatus(lab, server);
+    assert.equal(status.messages['information-request'], 1);
+    assert.deepEqual(status.leases, { lan0: { na: 0, pd: 0 } });
   });
 });
 
@@ -98,7 +108,8 @@ test('bad input over the wire: each packet dropped and counted by reason, the se
     });
     assert.ok(server.running);
     // Still serving: a real client gets an address.
-    lab.spawn('host', dhclientArgs(lab, 'after', []), { name: 'dhclient-after' });
-    await lab.waitFor(() => /iaaddr ([0-9a-f:]+) \{/.exec(readText(join(lab.dir, 'after.leases')))?.[1], { timeoutMs: 15_000, what: 'a lease after bad input' });
+    const after = await dhclient6(lab, 'host', 'eth0', { mode: 'na', timeoutMs: 15_000, name: 'dhclient-after' });
+    assert.ok(after.bound, after.failure);
+    assert.match(after.leases().addresses[0] ?? '', /^2001:db8:1::1[0-9a-f]{2}$/);
   });
 });

@@ -1,7 +1,7 @@
-// The DHCPv6 lab: a router namespace running the server (main.ts) and a host namespace running
-// real clients, joined by one veth.
+// The DHCPv6 lab: a router namespace running our server (main.ts) and a host namespace where the
+// tests run real clients through the shared lab peers (dhclient6, dhcpcd6, dhcp6c), joined by one veth.
 import { join } from 'node:path';
-import { withLab, type Lab, type LabSpec, type Peer } from '../../lab/index.ts';
+import type { Lab, LabSpec, Peer } from '../../lab/index.ts';
 
 export const SPEC: LabSpec = {
   nodes: { router: { forwarding: true }, host: {} },
@@ -46,9 +46,3 @@ export async function serverStatus(lab: Lab, peer: Peer): Promise<{ drops: Recor
   }, { timeoutMs: 5000, what: 'a status line' });
   return JSON.parse(text.slice('status '.length));
 }
-
-export function dhclientArgs(lab: Lab, tag: string, flags: readonly string[]): string[] {
-  return ['dhclient', '-6', '-d', '-v', ...flags, '-lf', join(lab.dir, `${tag}.leases`), '-pf', join(lab.dir, `${tag}.pid`), 'eth0'];
-}
-
-export { withLab };
