@@ -164,10 +164,22 @@ export class Daemon {
     return { text: await planOnce(running.document, this.#backend, { allocations: facts.allocations, leaseRoutes: facts.leaseRoutes }) };
   }
 
-  /** An operator ends a lease: marked released, the DHCPv6 server reloaded, its route removed. */
+  /**
+   * An operator ends a lease: marked released and its route removed. With the DHCPv6 server
+   * running it goes through the server (its lease table and events stay in step, no restart);
+   * otherwise the store is written directly.
+   */
   async releaseLease(text: string): Promise<Result<null, Refusal>> {
     const key = leaseKey(text);
     if (key === undefined) return refuse(400, 'bad-lease', `${text} is neither an IPv6 address nor a prefix.`);
+    const served = await this.services.releaseDhcpv6(key);
+    if (served !== undefined) {
+      if (!served.ok) return served.error.code === 'not-found' ? refuse(404, 'not-found', served.error.message) : refuse(500, served.error.code, served.error.message);
+      // The server's lease events have published each release.
+      for (const l of served.value) this.log.info('dhcpv6', `operator released ${l.lease} of DUID ${l.duid} on ${l.iface}`);
+      this.leasesChanged('lease released by operator');
+      return ok(null);
+    }
     const held = allLeases(this.store, 'active').filter((l) => l.lease === key);
     if (held.length === 0) return refuse(404, 'not-found', `No active lease holds ${key}.`);
     for (const l of held) {
@@ -177,7 +189,6 @@ export class Daemon {
       this.log.info('dhcpv6', `operator released ${l.lease} of DUID ${l.duid} on ${l.iface}`);
       this.events.publish({ type: 'lease', at: this.#now(), action: 'release', lease: leaseDto(released) });
     }
-    await this.services.reloadDhcpv6();
     this.leasesChanged('lease released by operator');
     return ok(null);
   }

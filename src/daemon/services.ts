@@ -1,8 +1,8 @@
 // The packet services the daemon runs for a config: one RA runner per interface advertising,
 // one DHCPv6 server for every interface it serves, and the NDP proxy. apply(config) moves them
 // to a new revision live: RA runners get update() (fast RAs, never router lifetime 0), runners of
-// interfaces that stop advertising send their final RAs, the DHCPv6 server is reopened only when
-// its part of the config changed (leases are on disk, so nothing is lost).
+// interfaces that stop advertising send their final RAs, the DHCPv6 server is reconfigured live
+// when its part of the config changed (only the sockets of interfaces turned on or off move).
 //
 // Each service comes from a factory, so tests run the daemon without raw sockets and the NDP
 // proxy (src/services/ndproxy) plugs in as one more entry of `ServiceFactories`.
@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.ts';
 import type { RaConfig } from '../config/ra-schema.ts';
 import type { Health, ServiceHealth } from '../api/types.ts';
 import type { Result, Problem } from '../lib/result.ts';
+import type { LeaseRecord } from '../store/records.ts';
 import type { RaStatus } from '../services/ra/runner.ts';
 import type { Dhcpv6Status, LeaseEvent } from '../services/dhcpv6/runner.ts';
 import type { Logger } from './logs.ts';
@@ -22,6 +23,10 @@ export interface RaService {
 
 export interface Dhcpv6Service {
   start(): Promise<Result<void, Problem>>;
+  /** Serves a new config from the next message on, without a restart. */
+  reconfigure(config: Config): Promise<Result<void, Problem>>;
+  /** An operator's release of an address or prefix: durable, announced as a lease event. */
+  release(lease: string): Promise<Result<LeaseRecord[], Problem>>;
   stop(): Promise<void>;
   status(): Dhcpv6Status;
   on(event: 'lease', listener: (e: LeaseEvent) => void): unknown;
@@ -53,7 +58,7 @@ export function advertisingInterfaces(config: Config): Map<string, RaConfig> {
   return out;
 }
 
-/** The part of the config the DHCPv6 server is built from; a change to it reopens the server. */
+/** The part of the config the DHCPv6 server is built from; a change to it reconfigures the server. */
 export function dhcpv6Key(config: Config): string {
   const served = Object.entries(config.interfaces)
     .filter(([, i]) => i.enabled && i.dhcpv6 !== undefined && i.dhcpv6.mode !== 'off')
@@ -73,7 +78,6 @@ export class ServiceSet {
   #dhcpv6Failure: string | undefined;
   #ndproxy: NdproxyService | undefined;
   #ndproxyFailure: string | undefined;
-  #config: Config | undefined;
 
   constructor(factories: ServiceFactories, log: Logger, onLease: (e: LeaseEvent) => void) {
     this.#f = factories;
@@ -83,9 +87,8 @@ export class ServiceSet {
 
   /** Brings every service to `config`; a service that fails to start is reported, the rest run. */
   async apply(config: Config): Promise<void> {
-    this.#config = config;
     await this.#applyRa(config);
-    await this.#applyDhcpv6(config, false);
+    await this.#applyDhcpv6(config);
     await this.#applyNdproxy(config);
   }
 
@@ -122,12 +125,18 @@ export class ServiceSet {
     }
   }
 
-  async #applyDhcpv6(config: Config, force: boolean): Promise<void> {
+  async #applyDhcpv6(config: Config): Promise<void> {
     const key = dhcpv6Key(config);
-    if (!force && this.#dhcpv6?.key === key) return;
-    if (this.#dhcpv6 !== undefined) {
-      await this.#dhcpv6.service.stop();
-      this.#dhcpv6 = undefined;
+    const running = this.#dhcpv6;
+    if (running !== undefined) {
+      if (running.key === key) return;
+      // Live: the server keeps its leases and the sockets of interfaces still served.
+      const r = await running.service.reconfigure(config);
+      running.key = key;
+      this.#dhcpv6Failure = r.ok ? undefined : r.error.message;
+      if (r.ok) this.#log.info('dhcpv6', 'new settings served', { interfaces: Object.keys(running.service.status().leases) });
+      else this.#log.error('dhcpv6', `reconfigured, but: ${r.error.message}`);
+      return;
     }
     this.#dhcpv6Failure = undefined;
     const make = this.#f.dhcpv6;
@@ -162,9 +171,9 @@ export class ServiceSet {
     }
   }
 
-  /** Reopens the DHCPv6 server so it reloads its lease table (after an operator released a lease). */
-  async reloadDhcpv6(): Promise<void> {
-    if (this.#config !== undefined) await this.#applyDhcpv6(this.#config, true);
+  /** An operator's release through the running DHCPv6 server; undefined when none runs. */
+  releaseDhcpv6(lease: string): Promise<Result<LeaseRecord[], Problem>> | undefined {
+    return this.#dhcpv6?.service.release(lease);
   }
 
   ra(): RaStatus[] {
@@ -184,7 +193,7 @@ export class ServiceSet {
     const raTrouble = this.ra().filter((s) => s.sendErrors > 0 || s.problems.length > 0).map((s) => `${s.ifname}: ${s.problems[0]?.message ?? `${s.sendErrors} send errors`}`);
     return {
       ra: healthOf(this.#ra.size > 0 || raFailed.length > 0, raFailed.length > 0 && this.#ra.size === 0 ? 'failed' : [...raFailed, ...raTrouble].length > 0 ? 'degraded' : 'ok', [...raFailed, ...raTrouble][0]),
-      dhcpv6: healthOf(this.#dhcpv6 !== undefined || this.#dhcpv6Failure !== undefined, this.#dhcpv6Failure === undefined ? 'ok' : 'failed', this.#dhcpv6Failure),
+      dhcpv6: healthOf(this.#dhcpv6 !== undefined || this.#dhcpv6Failure !== undefined, this.#dhcpv6Failure === undefined ? 'ok' : this.#dhcpv6 === undefined ? 'failed' : 'degraded', this.#dhcpv6Failure),
       ndproxy: healthOf(this.#ndproxy !== undefined || this.#ndproxyFailure !== undefined, this.#ndproxyFailure === undefined ? 'ok' : 'failed', this.#ndproxyFailure),
     };
   }

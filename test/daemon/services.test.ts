@@ -1,5 +1,6 @@
 // ServiceSet moves services to a new revision live: RA runners get update() (never a restart),
-// interfaces that stop advertising stop, DHCPv6 reopens only when its part of the config changed.
+// interfaces that stop advertising stop, DHCPv6 is reconfigured live (never reopened) when its
+// part of the config changed, and an operator's release goes through the running server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configSchema, type Config } from '../../src/config/schema.ts';
@@ -18,11 +19,19 @@ function recorder() {
       status: () => ({ ifname, phase: 'advertising', rasSent: 0, rasSentUnicast: 0, rsReceived: 0, drops: {}, sendErrors: 0, rogue: [], rogueRas: 0, problems: [], withdrawn: [] }) as RaStatus,
     };
   };
+  const served = (config: Config): string => Object.keys(config.interfaces).filter((n) => config.interfaces[n]!.dhcpv6?.mode !== undefined && config.interfaces[n]!.dhcpv6?.mode !== 'off').join(',');
   const dhcpv6 = (config: Config): Dhcpv6Service => {
-    const served = Object.keys(config.interfaces).filter((n) => config.interfaces[n]!.dhcpv6 !== undefined);
-    calls.push(`dhcpv6 new ${served.join(',')}`);
+    calls.push(`dhcpv6 new ${served(config)}`);
     return {
       start: async () => ({ ok: true, value: undefined }),
+      reconfigure: async (c) => {
+        calls.push(`dhcpv6 reconfigure ${served(c)}`);
+        return { ok: true, value: undefined };
+      },
+      release: async (lease) => {
+        calls.push(`dhcpv6 release ${lease}`);
+        return { ok: true, value: [] };
+      },
       stop: async () => void calls.push('dhcpv6 stop'),
       status: () => ({ leases: {}, drops: {}, messages: {}, replies: 0 }),
       on: () => undefined,
@@ -37,7 +46,7 @@ const edit = (mutate: (c: Record<string, any>) => void): Config => {
   return configSchema.parse(doc);
 };
 
-test('apply: start, live RA update, RA off on one link, DHCPv6 reopened only for its own changes', async () => {
+test('apply: start, live RA update, RA off on one link, DHCPv6 reconfigured only for its own changes', async () => {
   const { calls, factories } = recorder();
   const set = new ServiceSet(factories, new Logger({ write: () => undefined }), () => undefined);
   await set.apply(demoConfig());
@@ -61,8 +70,17 @@ test('apply: start, live RA update, RA off on one link, DHCPv6 reopened only for
     c.interfaces.lan1.ra.enabled = false;
     c.interfaces.lan1.dhcpv6.dnsServers = ['2001:db8:2::53'];
   }));
-  assert.deepEqual(calls.splice(0), ['dhcpv6 stop', 'dhcpv6 new lan0,lan1']);
+  assert.deepEqual(calls.splice(0), ['dhcpv6 reconfigure lan0,lan1'], 'a DHCPv6 change is a reconfigure, not a restart');
+
+  await set.apply(edit((c) => {
+    c.interfaces.lan0.ra.maxRtrAdvInterval = 300;
+    c.interfaces.lan1.ra.enabled = false;
+    c.interfaces.lan1.dhcpv6.mode = 'off';
+  }));
+  assert.deepEqual(calls.splice(0), ['dhcpv6 reconfigure lan0'], 'DHCPv6 off on one link is a reconfigure too');
   assert.deepEqual(set.health().ra, { health: 'ok' });
+  assert.deepEqual(await set.releaseDhcpv6('2001:db8::5'), { ok: true, value: [] });
+  assert.deepEqual(calls.splice(0), ['dhcpv6 release 2001:db8::5']);
 
   await set.stop();
   assert.deepEqual(calls.splice(0), ['ra stop lan0', 'dhcpv6 stop']);

@@ -78,6 +78,24 @@ export function appropriate(link: ServerLink, kind: LeaseKind, lease: string): b
   return p !== undefined && prefixAppropriate(link, p);
 }
 
+/**
+ * Whether the running config would still give this client `lease`: an address of a dynamic range
+ * or a prefix of a delegation pool that nobody else has reserved, or the client's own reservation.
+ * A binding made under an earlier config can fail this after a live reconfigure; Renew and Rebind
+ * then return it with lifetimes 0 (§18.3.4, §18.3.5: no longer appropriate for the link).
+ */
+export function stillGranted(link: ServerLink, duid: string, kind: LeaseKind, lease: string): boolean {
+  const reservation = link.reservations.get(duid);
+  if ((kind === 'na' ? reservation?.address : reservation?.prefix) === lease) return true;
+  if (link.reserved.has(lease)) return false;
+  if (kind === 'na') {
+    const a = addressOf(lease);
+    return a !== undefined && inAddressPool(link, a);
+  }
+  const p = prefixOfLease(lease);
+  return p !== undefined && inDelegationPool(link, p);
+}
+
 /** The IAADDR or IAPREFIX option carrying `lease` with these lifetimes. */
 export function leaseOption(kind: LeaseKind, lease: string, preferred: number, valid: number): Dhcp6Option {
   if (kind === 'na') return { kind: 'iaaddr', address: lease, preferredLifetime: preferred, validLifetime: valid, options: [] };
@@ -133,7 +151,7 @@ function choose(ex: Exchange, ia: IaOption): { lease: string; existing: boolean 
   const kind = leaseKind(ia);
   const bound = ex.view
     .bindings(ex.link.name, ex.duid, ex.now)
-    .find((l) => l.kind === kind && l.iaid === ia.iaid && appropriate(ex.link, kind, l.lease) && !ex.chosen.has(`${kind}|${l.lease}`));
+    .find((l) => l.kind === kind && l.iaid === ia.iaid && stillGranted(ex.link, ex.duid, kind, l.lease) && !ex.chosen.has(`${kind}|${l.lease}`));
   if (bound !== undefined) return { lease: bound.lease, existing: true };
   const reservation = ex.link.reservations.get(ex.duid);
   const reserved = kind === 'na' ? reservation?.address : reservation?.prefix;
@@ -197,12 +215,33 @@ export function extend(ex: Exchange, ia: IaOption, rebind: boolean): IaResult {
     const why = status(STATUS.NoBinding, 'The server has no binding for this IA.');
     return { ...base, options: [why], changes: [], preferred: [] };
   }
-  const rows = bound.map((l) => record(ex, kind, ia.iaid, l.lease));
-  const stale = client.filter((l) => !bound.some((b) => b.lease === l));
+  const kept = bound.filter((l) => stillGranted(ex.link, ex.duid, kind, l.lease));
+  const withdrawn = bound.filter((l) => !kept.includes(l));
+  const unknown = client.filter((l) => !bound.some((b) => b.lease === l));
+  const zeros = [...withdrawn.map((l) => l.lease), ...unknown].map(zero);
+  // The client is told these end now, so the binding ends with them (and a delegated prefix's route).
+  const ended: LeaseChange[] = withdrawn.map((l) => ({
+    action: 'withdraw',
+    lease: { ...l, state: 'released', preferredLifetime: 0, validLifetime: 0, expiresAt: ex.now },
+  }));
+  if (kept.length === 0) {
+    // Every binding went out of the pools: §18.3.4 lets the server change an IA's leases, so the
+    // client gets a new one in the same Reply rather than having to start over with a Solicit.
+    const fresh = grant(ex, ia, true, false);
+    const given = fresh.preferred.length > 0;
+    return {
+      ...base,
+      options: [...(given ? fresh.options : []), ...zeros],
+      changes: [...ended, ...fresh.changes],
+      preferred: fresh.preferred,
+    };
+  }
+  for (const l of kept) ex.chosen.add(`${kind}|${l.lease}`);
+  const rows = kept.map((l) => record(ex, kind, ia.iaid, l.lease));
   return {
     ...base,
-    options: [...rows.map((r) => leaseOption(kind, r.lease, r.preferredLifetime, r.validLifetime)), ...stale.map(zero)],
-    changes: rows.map((lease) => ({ action: 'renew' as const, lease })),
+    options: [...rows.map((r) => leaseOption(kind, r.lease, r.preferredLifetime, r.validLifetime)), ...zeros],
+    changes: [...ended, ...rows.map((lease) => ({ action: 'renew' as const, lease }))],
     preferred: rows.map((r) => r.preferredLifetime),
   };
 }

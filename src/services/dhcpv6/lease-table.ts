@@ -79,6 +79,11 @@ export class LeaseTable implements LeaseView {
     return [...this.#rows.values()].filter((l) => l.state === 'active');
   }
 
+  /** The active rows holding `lease` (canonical text), on any link. */
+  holding(lease: string): LeaseRecord[] {
+    return [...this.#rows.values()].filter((l) => l.state === 'active' && l.lease === lease);
+  }
+
   /** Rows whose end has come (active or declined), for the sweep. */
   due(now: number): LeaseRecord[] {
     return [...this.#rows.values()].filter((l) => l.expiresAt <= now);

@@ -4,6 +4,7 @@ import type { Config } from '../../config/schema.ts';
 import type { Dhcpv6Config } from '../../config/dhcpv6-schema.ts';
 import { onLinkPrefixes } from '../../config/facts.ts';
 import { parseAddress, formatAddress } from '../../net/address.ts';
+import { isLinkLocalUnicast, isMulticast } from '../../net/kind.ts';
 import { contains, formatPrefix, lastAddress, parsePrefix, prefixOf, type Prefix } from '../../net/prefix.ts';
 import type { AddressRange, DelegationPool, ServerLink } from './types.ts';
 
@@ -21,6 +22,13 @@ function prefixValue(text: string): Prefix | undefined {
 export function canonicalAddress(text: string): string | undefined {
   const v = addressValue(text);
   return v === undefined ? undefined : formatAddress(v);
+}
+
+/** The canonical lease text of an address or a prefix (as leases are stored), or undefined. */
+export function canonicalLease(text: string): string | undefined {
+  if (!text.includes('/')) return canonicalAddress(text);
+  const p = prefixValue(text);
+  return p === undefined ? undefined : formatPrefix(p);
 }
 
 function addressRange(pool: Dhcpv6Config['addressPools'][number]): AddressRange | undefined {
@@ -75,4 +83,23 @@ export function serverLinksFromConfig(config: Config): Map<string, ServerLink> {
     links.set(name, compileLink(name, d, onLinkPrefixes(config, name).map((p) => prefixOf(p.cidr.network, p.cidr.length))));
   }
   return links;
+}
+
+/**
+ * The unicast addresses the server listens on for each served interface: the interface's own
+ * configured addresses beyond link-local (GUA and ULA). Relay agents send Relay-forward to one of
+ * them (RFC 8415 §19.1: by unicast, or to All_DHCP_Servers, which we do not join).
+ */
+export function listenAddressesFromConfig(config: Config): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const name of serverLinksFromConfig(config).keys()) {
+    const ips = config.interfaces[name]?.ips ?? [];
+    const addresses = ips.flatMap((ip) => {
+      if (ip === 'slaac' || ip === 'dhcpv6') return [];
+      const a = parseAddress(ip.slice(0, ip.indexOf('/') < 0 ? ip.length : ip.indexOf('/')));
+      return a.ok && !isLinkLocalUnicast(a.value) && !isMulticast(a.value) ? [formatAddress(a.value)] : [];
+    });
+    out.set(name, [...new Set(addresses)].sort());
+  }
+  return out;
 }

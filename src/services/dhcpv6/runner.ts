@@ -1,11 +1,13 @@
 // The DHCPv6 server's thin edge: one socket per served interface; each datagram is decoded,
 // checked, decided, its lease rows committed, and only then answered (RFC 8415 §18.3: a binding
 // the client is told about is on disk). Counts every message and every drop; sweeps expired leases.
+// A new config applies live (reconfigure): the next message is decided with it, and only the
+// sockets of interfaces that start or stop being served, or whose addresses changed, move.
 import { EventEmitter } from 'node:events';
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../../config/schema.ts';
 import { openDhcp6ServerSocket, type Dhcp6MessageInfo, type Dhcp6ServerSocket } from '../../io/udp.ts';
-import { err, ok, type Problem, type Result } from '../../lib/result.ts';
+import { err, ok, problem, type Problem, type Result } from '../../lib/result.ts';
 import { macBytes, parseDhcp6, serializeDhcp6, type Duid } from '../../proto/dhcpv6/index.ts';
 import type { LeaseStore } from '../../store/leases.ts';
 import type { LeaseWriter } from '../../store/lease-writer.ts';
@@ -13,7 +15,8 @@ import type { StoreError } from '../../store/errors.ts';
 import type { LeaseRecord, LeaseState } from '../../store/records.ts';
 import { decide } from './decide.ts';
 import { LeaseTable } from './lease-table.ts';
-import { serverLinksFromConfig } from './links.ts';
+import { LinkSockets, type OpenSocket } from './link-sockets.ts';
+import { canonicalLease, listenAddressesFromConfig, serverLinksFromConfig } from './links.ts';
 import { desiredRoutesFromLeases, type DesiredRoute } from './routes.ts';
 import { loadOrCreateServerDuid, makeServerDuid } from './server-duid.ts';
 import type { LeaseAction, LeaseChange, ServerLink } from './types.ts';
@@ -29,8 +32,11 @@ export interface ServerStore {
 export interface Dhcpv6ServerOptions {
   readonly store: ServerStore;
   readonly config: Config;
-  /** Opens one interface's server socket; node:dgram on ff02::1:2%IF by default. */
-  readonly openSocket?: (ifname: string) => Promise<Dhcp6ServerSocket>;
+  /**
+   * Opens one interface's server socket; node:dgram on ff02::1:2%IF plus the interface's unicast
+   * addresses (for relay agents) by default.
+   */
+  readonly openSocket?: OpenSocket;
   /** Epoch milliseconds. */
   readonly now?: () => number;
   /** How often expired leases are swept; default 5 s. */
@@ -84,24 +90,33 @@ function macOf(links: Iterable<ServerLink>): Uint8Array | undefined {
 
 export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Error] }> {
   readonly #store: ServerStore;
-  readonly #links: ReadonlyMap<string, ServerLink>;
-  readonly #open: (ifname: string) => Promise<Dhcp6ServerSocket>;
+  #links: ReadonlyMap<string, ServerLink>;
+  #listen: ReadonlyMap<string, readonly string[]>;
+  readonly #sockets: LinkSockets;
   readonly #now: () => number;
   readonly #sweepMs: number;
   readonly #makeDuid: () => Duid;
   readonly #table = new LeaseTable();
-  readonly #sockets = new Map<string, Dhcp6ServerSocket>();
   readonly #drops = new Map<string, number>();
   readonly #messages = new Map<string, number>();
   #replies = 0;
   #serverDuid: Duid | undefined;
   #sweep: NodeJS.Timeout | undefined;
+  #started = false;
 
   constructor(options: Dhcpv6ServerOptions) {
     super();
     this.#store = options.store;
     this.#links = serverLinksFromConfig(options.config);
-    this.#open = options.openSocket ?? ((ifname) => openDhcp6ServerSocket({ ifname }));
+    this.#listen = listenAddressesFromConfig(options.config);
+    const open = options.openSocket ?? ((ifname, unicast) => openDhcp6ServerSocket({ ifname, unicast }));
+    this.#sockets = new LinkSockets(open, {
+      message: (bytes, info, socket) => void this.handle(bytes, info, socket),
+      error: (e) => {
+        bump(this.#drops, 'socket-error');
+        this.emit('error', e);
+      },
+    });
     this.#now = options.now ?? Date.now;
     this.#sweepMs = options.sweepIntervalMs ?? 5000;
     this.#makeDuid = options.makeDuid ?? (() => makeServerDuid(macOf(this.#links.values()), new Date(this.#now())));
@@ -114,23 +129,80 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
     this.#serverDuid = duid.value;
     for (const state of ['active', 'declined'] as const) for (const l of loadState(this.#store.leases, state)) this.#table.apply(l);
     this.sweep();
-    for (const name of this.#links.keys()) {
-      try {
-        const socket = await this.#open(name);
-        socket.on('message', (bytes, info) => void this.handle(bytes, info, socket));
-        socket.on('error', (e) => {
-          bump(this.#drops, 'socket-error');
-          this.emit('error', e);
-        });
-        this.#sockets.set(name, socket);
-      } catch (e) {
-        await this.stop();
-        return err({ code: 'socket', message: `Cannot serve DHCPv6 on ${name}: ${(e as Error).message}` });
-      }
+    const failed = this.#report(await this.#sockets.sync(this.#listen));
+    if (failed !== undefined) {
+      await this.stop();
+      return err(failed);
     }
-    this.#sweep = setInterval(() => this.sweep(), this.#sweepMs);
+    this.#started = true;
+    this.#sweep = setInterval(() => {
+      this.sweep();
+      void this.#sockets.retry().then((p) => {
+        const failed = this.#report(p);
+        if (failed !== undefined) this.#warn(new Error(failed.message));
+      });
+    }, this.#sweepMs);
     this.#sweep.unref();
     return ok(undefined);
+  }
+
+  /**
+   * Serves `config` from the next message on: pools, options, lifetimes and reservations at once;
+   * sockets opened or closed only where an interface starts or stops being served (or its unicast
+   * addresses changed). Leases are untouched: one the new pools no longer cover is answered with
+   * lifetimes 0 when its client next renews or rebinds (RFC 8415 §18.3.4, §18.3.5), and a link no
+   * longer served keeps its leases until they expire. Fails only when a socket cannot be opened;
+   * the other interfaces are served all the same.
+   */
+  async reconfigure(config: Config): Promise<Result<void, Problem>> {
+    this.#links = serverLinksFromConfig(config);
+    this.#listen = listenAddressesFromConfig(config);
+    if (!this.#started) return ok(undefined);
+    const failed = this.#report(await this.#sockets.sync(this.#listen));
+    return failed === undefined ? ok(undefined) : err(failed);
+  }
+
+  /**
+   * An operator ends a lease (an address or a prefix, any text form): every active binding of it
+   * is marked released on disk, then announced, so a delegated prefix loses its route. The client
+   * is not told; its next Renew gets NoBinding (§18.3.4) and it starts over.
+   */
+  async release(lease: string): Promise<Result<LeaseRecord[], Problem>> {
+    const key = canonicalLease(lease);
+    if (key === undefined) return err(problem('bad-lease', `${lease} is neither an IPv6 address nor a prefix.`));
+    const held = this.#table.holding(key);
+    if (held.length === 0) return err(problem('not-found', `No active lease holds ${key}.`));
+    const now = this.#now();
+    const changes: LeaseChange[] = held.map((l) => ({
+      action: 'release',
+      lease: { ...l, state: 'released', preferredLifetime: 0, validLifetime: 0, expiresAt: now },
+    }));
+    if (!(await this.#commit(changes))) return err(problem('store', `The release of ${key} could not be written; the lease is unchanged.`));
+    for (const c of changes) this.emit('lease', { action: c.action, lease: c.lease });
+    return ok(changes.map((c) => c.lease));
+  }
+
+  /** The unicast addresses bound for relay agents on each served interface. */
+  unicastAddresses(): Record<string, readonly string[]> {
+    return Object.fromEntries(this.#sockets.interfaces().map((name) => [name, this.#sockets.unicast(name)]));
+  }
+
+  /**
+   * Counts what the socket changes could not do and announces the unicast binds that failed (they
+   * are retried); returns the first failure that leaves an interface unserved, for the caller.
+   */
+  #report(problems: readonly Problem[]): Problem | undefined {
+    for (const p of problems) {
+      const unicast = p.code === 'unicast-bind';
+      bump(this.#drops, unicast ? 'unicast-bind-failed' : 'socket-open-failed');
+      if (unicast) this.#warn(new Error(p.message));
+    }
+    return problems.find((p) => p.code !== 'unicast-bind');
+  }
+
+  /** An 'error' event, when someone listens (an unheard one would throw in the timer). */
+  #warn(e: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
   get serverDuid(): Duid | undefined {
@@ -228,8 +300,7 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
   async stop(): Promise<void> {
     if (this.#sweep !== undefined) clearInterval(this.#sweep);
     this.#sweep = undefined;
-    const sockets = [...this.#sockets.values()];
-    this.#sockets.clear();
-    await Promise.all(sockets.map((s) => s.close()));
+    this.#started = false;
+    await this.#sockets.close();
   }
 }

@@ -55,7 +55,11 @@ export interface DecideMeta {
   readonly links: ReadonlyMap<string, ServerLink>;
 }
 
-export type LeaseAction = 'bind' | 'renew' | 'release' | 'decline';
+/**
+ * `withdraw`: the server ended a binding the running config no longer covers, telling the client
+ * with lifetimes 0; the row is kept with state `released`.
+ */
+export type LeaseAction = 'bind' | 'renew' | 'release' | 'decline' | 'withdraw';
 
 /** One lease row to write before the reply leaves. */
 export interface LeaseChange {
