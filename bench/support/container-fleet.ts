@@ -1,0 +1,147 @@
+// The container fleet the reconcile and filter benchmarks share: N hosts behind `hosts0`, each
+// with M IPAM-allocated container networks and one published port, and the daemon's path from
+// that config to a desired state (schema → cross-field rules → IPAM → desiredState), timed step
+// by step. Also the small timing and lab helpers both benchmarks use.
+import { readFileSync } from 'node:fs';
+import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
+import { crossFieldProblems } from '../../src/config/rules.ts';
+import { reconcileAllocations, type IpamState, type WantedPool } from '../../src/net/ipam.ts';
+import { parsePrefix } from '../../src/net/prefix.ts';
+import { desiredState, type Desired } from '../../src/reconcile/desired.ts';
+import { HOST_POOL, networkPool } from '../../src/reconcile/hosts.ts';
+import type { LabSpec } from '../../test/lab/index.ts';
+
+export const HOSTS_IFACE = 'hosts0';
+export const HOSTS_LINK_PREFIX = '2001:db8:3::';
+/** The IPAM pool of the demo config: room for 16,384 /48s. */
+export const HOST_POOL_PREFIX = '2001:db8:4000::/34';
+export const HOST_PREFIX_LENGTH = 48;
+
+/** Host `i`'s next hop on the hosts link (`::1` is the router). */
+export const nextHopOf = (i: number): string => `${HOSTS_LINK_PREFIX}${(i + 16).toString(16)}`;
+export const hostName = (i: number): string => `h${i}`;
+
+/** A router namespace: `wan0` to an upstream namespace, `hosts0` (where the next hops live) to a segment. */
+export function routerLab(): LabSpec {
+  return {
+    nodes: { router: { forwarding: true }, upstream: {}, seg: {} },
+    links: [{ a: ['router', 'wan0'], b: ['upstream', 'up0'] }, { a: ['router', HOSTS_IFACE], b: ['seg', 'p0'] }],
+    addresses: { router: { [HOSTS_IFACE]: [`${HOSTS_LINK_PREFIX}1/64`] } },
+  };
+}
+
+/** The config document of `hosts` hosts with `networks` networks each, prefixes left to IPAM. */
+export function fleetDocument(hosts: number, networks: number): ConfigInput {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < hosts; i++) {
+    const nets: Record<string, object> = {};
+    for (let j = 0; j < networks; j++) nets[`n${j}`] = {};
+    out[hostName(i)] = { interface: HOSTS_IFACE, nextHop: nextHopOf(i), networks: nets, publishedPorts: [{ protocol: 'tcp', port: 80, network: 'n0' }] };
+  }
+  return {
+    version: 1,
+    interfaces: {
+      wan0: { kind: 'veth', role: 'wan', ips: ['2001:db8:ffff::2/64'] },
+      [HOSTS_IFACE]: { kind: 'veth', role: 'hosts', ips: [`${HOSTS_LINK_PREFIX}1/64`] },
+    },
+    ipam: { hostPool: HOST_POOL_PREFIX, hostPrefixLength: HOST_PREFIX_LENGTH },
+    hosts: out as ConfigInput['hosts'],
+  };
+}
+
+function prefixOrThrow(text: string) {
+  const p = parsePrefix(text);
+  if (!p.ok) throw new Error(`bench: ${text} is not a prefix: ${p.error.message}`);
+  return p.value;
+}
+
+/** One network pool per host that already holds a prefix in `state` (a pool never listed is released). */
+function wantedPools(config: Config, state: IpamState): WantedPool[] {
+  const held = new Map<string, string>();
+  for (const a of state) if (a.pool === HOST_POOL && a.releasedAt === undefined) held.set(a.owner, a.prefix);
+  const ipam = config.ipam!;
+  const hosts: WantedPool = { pool: HOST_POOL, poolPrefix: prefixOrThrow(ipam.hostPool), length: ipam.hostPrefixLength, owners: Object.keys(config.hosts).map((owner) => ({ owner })) };
+  const nets = Object.entries(config.hosts).flatMap(([name, h]): WantedPool[] => {
+    const prefix = held.get(name);
+    if (prefix === undefined) return [];
+    const owners = Object.keys(h.networks).map((n) => ({ owner: `${name}/${n}` }));
+    return [{ pool: networkPool(name), poolPrefix: prefixOrThrow(prefix), length: ipam.containerNetworkLength, owners }];
+  });
+  return [hosts, ...nets];
+}
+
+/**
+ * The IPAM step as a daemon runs it on a commit: host prefixes first (their networks are carved
+ * from them), then every network pool, both as full desired sets so nothing held is released.
+ */
+export function allocate(config: Config, state: IpamState, now: number): IpamState {
+  let current = state;
+  for (let stage = 0; stage < 2; stage++) {
+    const r = reconcileAllocations(current, wantedPools(config, current), now);
+    if (!r.ok) throw new Error(`bench: IPAM refused its own state: ${r.error.message}`);
+    const first = r.value.problems[0];
+    if (first !== undefined) throw new Error(`bench: IPAM could not allocate: ${first.message}`);
+    current = r.value.state;
+  }
+  return current;
+}
+
+export interface Steps {
+  /** Milliseconds per named step, in the order they ran. */
+  readonly ms: Map<string, number>;
+}
+
+/** Runs `f`, adding its duration to `steps` under `name`. */
+export async function timed<T>(steps: Steps, name: string, f: () => T | Promise<T>): Promise<T> {
+  const t = performance.now();
+  try {
+    return await f();
+  } finally {
+    steps.ms.set(name, (steps.ms.get(name) ?? 0) + performance.now() - t);
+  }
+}
+
+export const newSteps = (): Steps => ({ ms: new Map() });
+
+export interface FleetState {
+  readonly config: Config;
+  readonly allocations: IpamState;
+  readonly desired: Desired;
+}
+
+/**
+ * Config document → schema → cross-field rules → IPAM → desired state, each step timed.
+ * validateConfig itself is not called: its 1 MiB document limit refuses a fleet this size
+ * (see the results section); the steps after the limit check are the same.
+ */
+export async function desiredFleet(doc: ConfigInput, previous: IpamState, steps: Steps, now = Date.now()): Promise<FleetState> {
+  const config = await timed(steps, 'schema', () => configSchema.parse(doc));
+  const problems = await timed(steps, 'cross-field rules', () => crossFieldProblems(config));
+  if (problems.length > 0) throw new Error(`bench: the fleet config is invalid: ${problems[0]!.message}`);
+  const allocations = await timed(steps, 'IPAM', () => allocate(config, previous, now));
+  const desired = await timed(steps, 'desired state', () => desiredState(config, allocations, []));
+  if (desired.problems.length > 0) throw new Error(`bench: desired state has problems: ${desired.problems[0]!.message}`);
+  return { config, allocations, desired };
+}
+
+export const fmtMs = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
+
+/**
+ * CPU time (user + system) of this process and of its children it has waited for, in ms, from
+ * /proc/self/stat fields 14–17 (proc(5)). The \`ip\` and \`nft\` runs are such children, so a
+ * difference of two readings is the CPU a step cost, which other load on the machine inflates
+ * far less than wall time. Ticks are USER_HZ, 100 on Linux.
+ */
+export function cpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
+  const ticks = [14, 15, 16, 17].reduce((sum, n) => sum + Number(fields[n - 3]), 0);
+  return ticks * 10;
+}
+
+/** VmRSS and VmHWM of this process, in MiB. */
+export function memoryMiB(): { rss: number; peak: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
