@@ -66,7 +66,10 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<numbe
       : 'v6edge demo: needs root to build network namespaces: run `sudo npm start`; showing a dry run instead');
     return dryRun(io);
   }
-  return runLive(io, args.flags['no-tui'] !== true);
+  // The TUI needs a terminal to read keys from; without one (a pipe, CI) the lab still runs.
+  const tui = args.flags['no-tui'] !== true && process.stdin.isTTY === true;
+  if (args.flags['no-tui'] !== true && !tui) io.err('v6edge demo: standard input is not a terminal, so the TUI stays closed (as with --no-tui)');
+  return runLive(io, tui);
 }
 
 /** The lab, the daemon and (with `tui`) the TUI in the foreground; everything goes when it quits. */
