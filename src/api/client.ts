@@ -82,7 +82,11 @@ export class HttpApiClient implements ApiClient {
               return;
             }
             const json = (res.headers['content-type'] ?? '').startsWith('application/json');
-            resolve((json ? JSON.parse(text) : text) as T);
+            try {
+              resolve((json ? JSON.parse(text) : text) as T);
+            } catch {
+              reject(new ApiError(status, { error: { code: 'bad-response', message: `The daemon answered ${status} with a body that is not JSON.` } }));
+            }
           }, reject);
         },
       );
@@ -205,7 +209,17 @@ export class HttpApiClient implements ApiClient {
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
           buffered = buffered.slice(nl + 1);
-          if (line.trim() !== '') onEvent(JSON.parse(line) as EventDto);
+          if (line.trim() === '') continue;
+          let event: EventDto;
+          try {
+            event = JSON.parse(line) as EventDto;
+          } catch {
+            // A stream we cannot read is closed, not half-trusted: the caller reconnects.
+            req.destroy();
+            close(new Error(`the event stream sent a line that is not JSON: ${line.slice(0, 80)}`));
+            return;
+          }
+          onEvent(event);
         }
       });
       res.on('end', () => close());

@@ -71,6 +71,15 @@ function hostRequest(body: unknown): HostRequestDto | undefined {
   };
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is broken (`%zz`). */
+function decodeSegment(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const ROUTES: readonly Route[] = [
   { method: 'GET', path: /^\/v1\/status$/, handle: (d) => json(d.views.status()) },
   { method: 'GET', path: /^\/v1\/interfaces$/, handle: async (d) => json(await d.views.interfaces()) },
@@ -110,7 +119,14 @@ export const ROUTES: readonly Route[] = [
       return req === undefined ? badRequest('Send {"name", "interface", "nextHop", "prefix"?, "networks"?: [{"name", "prefix"?}]}.') : reply(d.ops.addHost(req));
     },
   },
-  { method: 'DELETE', path: /^\/v1\/hosts\/([^/]+)$/, handle: (d, { params }) => reply(d.ops.removeHost(decodeURIComponent(params[0]!))) },
+  {
+    method: 'DELETE',
+    path: /^\/v1\/hosts\/([^/]+)$/,
+    handle: (d, { params }) => {
+      const name = decodeSegment(params[0]!);
+      return name === undefined ? badRequest('The host name in the path is not valid percent-encoding.') : reply(d.ops.removeHost(name));
+    },
+  },
   { method: 'GET', path: /^\/v1\/routes$/, handle: async (d) => json(await d.views.routes()) },
   { method: 'GET', path: /^\/v1\/reconcile$/, handle: (d) => json(d.views.reconcile()) },
   { method: 'GET', path: /^\/v1\/plan$/, handle: async (d) => json(await d.plan()) },

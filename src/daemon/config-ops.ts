@@ -88,20 +88,22 @@ export class ConfigOps {
 
   addHost(req: HostRequestDto): Result<CandidateDto, Refusal> {
     const doc = structuredClone(this.#candidate().document);
-    doc.hosts[req.name] = {
+    const host = {
       // Replacing a host keeps what the request does not speak about.
-      publishedPorts: doc.hosts[req.name]?.publishedPorts ?? [],
+      publishedPorts: Object.hasOwn(doc.hosts, req.name) ? doc.hosts[req.name]!.publishedPorts : [],
       interface: req.interface,
       nextHop: req.nextHop,
       ...(req.prefix === undefined ? {} : { prefix: req.prefix }),
       networks: Object.fromEntries((req.networks ?? []).map((n) => [n.name, n.prefix === undefined ? {} : { prefix: n.prefix }])),
     };
-    return this.putCandidate(doc);
+    // fromEntries defines an own property even for names like `__proto__`, so validation sees
+    // exactly the name that was asked for instead of a silent no-op.
+    return this.putCandidate({ ...doc, hosts: Object.fromEntries([...Object.entries(doc.hosts), [req.name, host]]) });
   }
 
   removeHost(name: string): Result<CandidateDto, Refusal> {
     const doc = structuredClone(this.#candidate().document);
-    if (!(name in doc.hosts)) return refuse(404, 'not-found', `There is no host ${name} in the candidate.`);
+    if (!Object.hasOwn(doc.hosts, name)) return refuse(404, 'not-found', `There is no host ${name} in the candidate.`);
     delete doc.hosts[name];
     return this.putCandidate(doc);
   }

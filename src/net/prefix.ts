@@ -137,14 +137,18 @@ export function comparePrefixes(a: Prefix, b: Prefix): number {
 
 /** How many /newLength subnets `p` holds (0 when newLength is shorter than p). */
 export function subnetCount(p: Prefix, newLength: number): bigint {
+  if (!Number.isInteger(newLength)) return 0n;
   return newLength < p.length || newLength > 128 ? 0n : 1n << BigInt(newLength - p.length);
 }
 
 /** The `n`th (from 0) /newLength subnet of `p`. */
 export function nthSubnet(p: Prefix, newLength: number, n: bigint | number): Result<Prefix> {
+  if (typeof n === 'number' && !Number.isSafeInteger(n)) {
+    return err(problem('out-of-range', `subnet number ${n} is not a whole number`));
+  }
   const index = BigInt(n);
   const count = subnetCount(p, newLength);
-  if (!Number.isInteger(newLength) || count === 0n) {
+  if (count === 0n) {
     return err(problem('bad-length', `${formatPrefix(p)} has no /${newLength} subnets; the length must be ${p.length}–128`));
   }
   if (index < 0n || index >= count) {

@@ -114,3 +114,12 @@ test('property: nextFreeSubnet returns the lowest subnet that overlaps nothing u
     { numRuns: 500 },
   );
 });
+
+test('nthSubnet and subnetCount refuse fractional lengths and indexes with a result, never a throw', () => {
+  const p = unwrap(parsePrefix('2001:db8::/48'));
+  assert.equal(subnetCount(p, 64.5), 0n);
+  const badLength = nthSubnet(p, 64.5, 0);
+  assert.ok(!badLength.ok && badLength.error.code === 'bad-length');
+  const badIndex = nthSubnet(p, 64, 1.5);
+  assert.ok(!badIndex.ok && badIndex.error.code === 'out-of-range');
+});
