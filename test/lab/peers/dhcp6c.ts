@@ -120,7 +120,7 @@ export async function dhcp6c(lab: Lab, node: string, ifname: string, options: Dh
   mkdirSync(state, { recursive: true });
   const conf = lab.file(`${name}/dhcp6c.conf`, dhcp6cConfig(ifname, options));
   const pid = join(dir, 'dhcp6c.pid');
-  const shell = `mount --bind '${state}' /var/lib/dhcpv6 && exec dhcp6c -f -D -c '${conf}' -p '${pid}' '${ifname}'`;
+  const shell = `mkdir -p /var/lib/dhcpv6 && mount --bind '${state}' /var/lib/dhcpv6 && exec dhcp6c -f -D -c '${conf}' -p '${pid}' '${ifname}'`;
   await linkLocalReady(lab, node, ifname);
   const peer = lab.spawn(node, ['sh', '-c', shell], { name });
   const read = (): Dhcp6cState => parseDhcp6cLog(peer.output());

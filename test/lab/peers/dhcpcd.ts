@@ -98,7 +98,8 @@ export async function dhcpcd6(lab: Lab, node: string, ifname: string, options: D
   mkdirSync(state, { recursive: true });
   const recorder = hookRecorder(dir, { mirrorAddress: false });
   const conf = lab.file(`${name}/dhcpcd.conf`, dhcpcd6Config(ifname, options));
-  const shell = `mount --bind '${run}' /run/dhcpcd && mount --bind '${state}' /var/lib/dhcpcd && exec dhcpcd -6 -B -d -f '${conf}' -c '${recorder.scriptPath}' '${ifname}'`;
+  // /run/dhcpcd exists only after dhcpcd has once run on the host; the bind needs a mount point.
+  const shell = `mkdir -p /run/dhcpcd /var/lib/dhcpcd && mount --bind '${run}' /run/dhcpcd && mount --bind '${state}' /var/lib/dhcpcd && exec dhcpcd -6 -B -d -f '${conf}' -c '${recorder.scriptPath}' '${ifname}'`;
   await linkLocalReady(lab, node, ifname);
   const peer = lab.spawn(node, ['sh', '-c', shell], { name });
   const leases = (): Dhcpcd6Lease[] => recorder.records().filter((r) => r.env.protocol === 'dhcp6').map(dhcpcd6Lease);
