@@ -1,24 +1,36 @@
-// What the RA service observes about its interface: the MAC for the SLLAO, the link-local address
-// to send from, and the global /64s behind the automatic `::/64` prefix. Read with `ip -json`
-// behind a one-function interface, so the runner can be driven by a fixed fact set in tests.
+// What the RA service observes about its interface: the MAC for the SLLAO, the link-local
+// addresses it may send from, and the global /64s behind the automatic `::/64` prefix. Read with
+// `ip -json` behind a one-function interface, so the runner can be driven by a fixed fact set in
+// tests; the iproute2 source also offers change events (monitor.ts) so the runner need not poll.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseAddress } from '../../net/address.ts';
 import { isLinkLocalUnicast } from '../../net/kind.ts';
 import { formatPrefix, prefixOf } from '../../net/prefix.ts';
+import { watchInterface, type InterfaceWatch } from './monitor.ts';
 
 const run = promisify(execFile);
 
 export interface InterfaceFacts {
   readonly mac?: string;
-  /** A usable (not tentative) link-local address: the only valid RA source (RFC 4861 §6.1.2). */
+  /** The first usable (not tentative) link-local address: the default RA source (RFC 4861 §6.1.2). */
   readonly linkLocal?: string;
+  /** Every usable link-local address, in the kernel's order: the candidates for `raSourceAddresses`. */
+  readonly linkLocalAddresses: readonly string[];
   /** Distinct /64s of the interface's global addresses. */
   readonly globalPrefixes: readonly string[];
   readonly globalAddresses: readonly string[];
 }
 
-export type FactsSource = () => Promise<InterfaceFacts>;
+/**
+ * Reads the facts now. A source that can also tell when they may have changed offers `watch`:
+ * `onChange` is called (any number of times, with no payload) after such a change, and the
+ * returned handle stops watching. Without `watch` the runner only re-reads on its resync timer.
+ */
+export interface FactsSource {
+  (): Promise<InterfaceFacts>;
+  readonly watch?: (onChange: () => void) => InterfaceWatch;
+}
 
 interface IpAddr {
   readonly family?: string;
@@ -39,10 +51,10 @@ interface IpLink {
 export function factsFromIp(link: readonly IpLink[], addr: readonly IpLink[]): InterfaceFacts {
   const infos = addr.flatMap((l) => l.addr_info ?? []).filter((a) => a.family === 'inet6' && a.local !== undefined);
   const usable = infos.filter((a) => a.tentative !== true && a.dadfailed !== true);
-  const linkLocal = usable.find((a) => {
+  const linkLocals = usable.flatMap((a) => {
     const p = parseAddress(a.local!);
-    return p.ok && isLinkLocalUnicast(p.value);
-  })?.local;
+    return p.ok && isLinkLocalUnicast(p.value) ? [a.local!] : [];
+  });
   const globals = usable.filter((a) => a.scope === 'global' && a.deprecated !== true);
   const prefixes = new Set<string>();
   for (const a of globals) {
@@ -50,20 +62,28 @@ export function factsFromIp(link: readonly IpLink[], addr: readonly IpLink[]): I
     if (p.ok && a.prefixlen === 64) prefixes.add(formatPrefix(prefixOf(p.value, 64)));
   }
   const mac = link[0]?.address;
+  const linkLocal = linkLocals[0];
   return {
     ...(mac === undefined || mac === '' ? {} : { mac }),
     ...(linkLocal === undefined ? {} : { linkLocal }),
+    linkLocalAddresses: linkLocals,
     globalPrefixes: [...prefixes],
     globalAddresses: globals.map((a) => a.local!),
   };
 }
 
-/** Reads the facts with iproute2, inside `netns` (a name under /run/netns) when given. */
+/**
+ * Reads the facts with iproute2, inside `netns` (a name under /run/netns) when given, and
+ * watches the interface's address and link events with `ip monitor`.
+ */
 export function ipFacts(ifname: string, netns?: string): FactsSource {
   const ip = async (args: string[]): Promise<IpLink[]> => {
     const argv = netns === undefined ? ['-json', ...args] : ['-n', netns, '-json', ...args];
     const { stdout } = await run('ip', argv, { timeout: 5000 });
     return JSON.parse(stdout) as IpLink[];
   };
-  return async () => factsFromIp(await ip(['link', 'show', 'dev', ifname]), await ip(['-6', 'addr', 'show', 'dev', ifname]));
+  const read = async (): Promise<InterfaceFacts> =>
+    factsFromIp(await ip(['link', 'show', 'dev', ifname]), await ip(['-6', 'addr', 'show', 'dev', ifname]));
+  const watch = (onChange: () => void): InterfaceWatch => watchInterface({ ifname, onChange, ...(netns === undefined ? {} : { netns }) });
+  return Object.assign(read, { watch });
 }

@@ -5,4 +5,7 @@ export { findConflicts, describeConflict, type Conflict, type ConflictField } fr
 export { classifyReceived, type Received, type RaDropReason, type DropCounts } from './receive.ts';
 export { recordAdvertised, decodeHistory, historyKey, MAX_WITHDRAW_SECONDS, type PrefixHistory, type WithdrawnPrefix } from './withdrawal.ts';
 export { ipFacts, factsFromIp, type InterfaceFacts, type FactsSource } from './facts.ts';
+export { watchInterface, type InterfaceWatch, type WatchOptions } from './monitor.ts';
+export { FactsFollower, type FactsFollowerOptions } from './follow.ts';
+export { selectSource, type SourceChoice } from './source.ts';
 export { RaRunner, type RaRunnerOptions, type RaStatus, type HistoryStore } from './runner.ts';

@@ -10,8 +10,10 @@ import { openIcmp6Socket, type Icmp6MessageInfo, type Icmp6Socket, type Icmp6Soc
 import { buildRouterAdvertisement } from './advertisement.ts';
 import { findConflicts, type Conflict } from './consistency.ts';
 import type { FactsSource, InterfaceFacts } from './facts.ts';
+import { FactsFollower } from './follow.ts';
 import { classifyReceived, countDrop, type DropCounts } from './receive.ts';
 import { decide, initialSchedulerState, type Decision, type Phase, type SchedulerInput, type SchedulerState, type SendAction } from './scheduler.ts';
+import { selectSource } from './source.ts';
 import { decodeHistory, historyKey, livePrefixes, recordAdvertised, type PrefixHistory, type WithdrawnPrefix } from './withdrawal.ts';
 
 /** The part of the store the service uses (Store satisfies it). */
@@ -31,7 +33,10 @@ export interface RaRunnerOptions {
   /** Epoch ms; injected by tests. */
   readonly now?: () => number;
   readonly random?: () => number;
-  /** How often to re-read the facts (new or lost global /64s); default 2000 ms. */
+  /**
+   * How often to re-read the facts without an event. A source with `watch` (ipFacts) reports
+   * changes as they happen, so this is only a safety resync; default 60 000 ms.
+   */
   readonly factsPollMs?: number;
 }
 
@@ -64,11 +69,10 @@ export class RaRunner {
   readonly #random: () => number;
   #config: RaConfig;
   #state: SchedulerState;
-  #facts: InterfaceFacts = { globalPrefixes: [], globalAddresses: [] };
+  #follower: FactsFollower | undefined;
   #history: PrefixHistory;
   #firstAdvertised = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
-  #poll: NodeJS.Timeout | undefined;
   #stopped: (() => void) | undefined;
   #rasSent = 0;
   #rasSentUnicast = 0;
@@ -78,6 +82,7 @@ export class RaRunner {
   #rogueRas = 0;
   #conflicts = new Map<string, Conflict>();
   #problems: readonly Problem[] = [];
+  #historyNotSaved = false;
 
   private constructor(options: RaRunnerOptions, socket: Icmp6Socket) {
     this.#o = options;
@@ -100,7 +105,12 @@ export class RaRunner {
     });
     const runner = new RaRunner(options, socket);
     try {
-      runner.#facts = await options.facts();
+      runner.#follower = await FactsFollower.start({
+        source: options.facts,
+        ...(options.factsPollMs === undefined ? {} : { resyncMs: options.factsPollMs }),
+        // New or lost global /64s, addresses or source candidates: advertise the change now.
+        onChange: () => runner.#feed({ type: 'configChanged', now: runner.#now(), config: runner.#config }),
+      });
     } catch (e) {
       socket.close();
       throw e;
@@ -110,7 +120,6 @@ export class RaRunner {
       runner.#sendErrors++;
     });
     runner.#feed({ type: 'start', now: runner.#now() });
-    runner.#schedulePoll();
     return runner;
   }
 
@@ -120,15 +129,18 @@ export class RaRunner {
     this.#feed({ type: 'configChanged', now: this.#now(), config });
   }
 
-  /** Sends the final RAs (RFC 4861 §6.2.5) when configured, then closes the socket. */
+  /**
+   * Stops following the interface (its `ip monitor` child has exited when this resolves), sends
+   * the final RAs (RFC 4861 §6.2.5) when configured, then closes the socket.
+   */
   async stop(): Promise<void> {
-    if (this.#poll !== undefined) clearTimeout(this.#poll);
-    this.#poll = undefined;
+    // close() kills the monitor synchronously; the final RAs need not wait for it to exit.
+    const unfollowed = this.#follower?.close();
     const done = new Promise<void>((resolve) => {
       this.#stopped = resolve;
     });
     this.#feed({ type: 'stop', now: this.#now() });
-    await done;
+    await Promise.all([unfollowed, done]);
   }
 
   status(): RaStatus {
@@ -145,9 +157,20 @@ export class RaRunner {
       ...(s.lastMulticastAt === undefined ? {} : { lastMulticastAt: s.lastMulticastAt }),
       rogue: [...this.#conflicts.values()],
       rogueRas: this.#rogueRas,
-      problems: this.#problems,
+      problems: [
+        ...this.#problems,
+        ...selectSource(this.#config.raSourceAddresses, this.#facts()).problems,
+        ...(this.#historyNotSaved
+          ? [problem('history-not-saved', 'The advertised-prefix history could not be saved; a restart may not withdraw removed prefixes.')]
+          : []),
+        ...(this.#follower?.problems ?? []),
+      ],
       withdrawn: this.#history.withdrawn.filter((w) => w.until > this.#now()),
     };
+  }
+
+  #facts(): InterfaceFacts {
+    return this.#follower?.facts ?? { linkLocalAddresses: [], globalPrefixes: [], globalAddresses: [] };
   }
 
   #feed(input: SchedulerInput): void {
@@ -174,7 +197,7 @@ export class RaRunner {
   /** The RA as it would go out now, with the prefix history brought up to date. */
   #advertisement(final: boolean): RouterAdvertisement {
     const now = this.#now();
-    const facts = { ...this.#facts, withdrawn: this.#history.withdrawn, now, firstAdvertised: this.#firstAdvertised };
+    const facts = { ...this.#facts(), withdrawn: this.#history.withdrawn, now, firstAdvertised: this.#firstAdvertised };
     let built = buildRouterAdvertisement(this.#config, facts, { final });
     if (!final) {
       const live = livePrefixes(built.message);
@@ -197,13 +220,11 @@ export class RaRunner {
 
   #persist(): void {
     const r = this.#o.store?.setMeta(historyKey(this.#o.ifname), this.#history);
-    if (r !== undefined && !r.ok) {
-      this.#problems = [...this.#problems, problem('history-not-saved', 'The advertised-prefix history could not be saved; a restart may not withdraw removed prefixes.')];
-    }
+    this.#historyNotSaved = r !== undefined && !r.ok;
   }
 
   #send(action: SendAction): void {
-    const source = this.#facts.linkLocal;
+    const { source } = selectSource(this.#config.raSourceAddresses, this.#facts());
     const message = this.#advertisement(action.final);
     const bytes = serializeNdp(message);
     if (source === undefined || !bytes.ok) {
@@ -220,7 +241,7 @@ export class RaRunner {
   }
 
   #receive(bytes: Uint8Array, info: Icmp6MessageInfo): void {
-    const own = new Set(this.#facts.linkLocal === undefined ? [] : [this.#facts.linkLocal]);
+    const own = new Set(this.#facts().linkLocalAddresses);
     const r = classifyReceived(bytes, info, own);
     if (r.kind === 'drop') {
       this.#drops = countDrop(this.#drops, r.reason);
@@ -235,7 +256,7 @@ export class RaRunner {
   }
 
   #checkRogue(source: string, theirs: RouterAdvertisement): void {
-    const ours = buildRouterAdvertisement(this.#config, { ...this.#facts, withdrawn: [], now: this.#now(), firstAdvertised: this.#firstAdvertised }).message;
+    const ours = buildRouterAdvertisement(this.#config, { ...this.#facts(), withdrawn: [], now: this.#now(), firstAdvertised: this.#firstAdvertised }).message;
     const decrementing = new Set(
       this.#config.prefixes.filter((p) => p.decrementLifetimes).flatMap((p) => {
         const parsed = parsePrefix(p.prefix);
@@ -250,23 +271,5 @@ export class RaRunner {
       this.#conflicts.set(key, c);
       if (this.#conflicts.size > MAX_CONFLICTS) this.#conflicts.delete(this.#conflicts.keys().next().value!);
     }
-  }
-
-  /** Re-reads the facts; a changed set of global /64s or addresses is a change to advertise. */
-  #schedulePoll(): void {
-    this.#poll = setTimeout(() => {
-      void this.#o.facts().then(
-        (facts) => {
-          if (this.#poll === undefined) return;
-          const before = JSON.stringify(this.#facts);
-          this.#facts = facts;
-          if (JSON.stringify(facts) !== before) this.#feed({ type: 'configChanged', now: this.#now(), config: this.#config });
-          this.#schedulePoll();
-        },
-        () => {
-          if (this.#poll !== undefined) this.#schedulePoll();
-        },
-      );
-    }, this.#o.factsPollMs ?? 2000);
   }
 }

@@ -1,5 +1,7 @@
-// The RA runner in a router namespace against a Linux host, rdisc6 and a packet capture.
+// The RA runner in a router namespace against a Linux host, rdisc6 and a packet capture: SLAAC,
+// hot changes, RS floods, final RAs, the configured RA source, and facts that follow `ip monitor`.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { labSkipReason, rdisc6, withLab, type Lab, type LabSpec } from '../../lab/index.ts';
 import { raSchema, type RaConfig } from '../../../src/config/ra-schema.ts';
@@ -44,7 +46,8 @@ async function ready(lab: Lab, node: string, ifname: string): Promise<string> {
 async function withRunner(lab: Lab, ra: RaConfig, body: (r: RaRunner) => Promise<void>): Promise<void> {
   await ready(lab, 'router', 'r0');
   await ready(lab, 'host', 'h0');
-  const runner = await RaRunner.start({ ifname: 'r0', netns: lab.ns('router'), config: ra, facts: ipFacts('r0', lab.ns('router')), factsPollMs: 500 });
+  // The safety resync is pushed out of every test's reach: facts must follow the monitor's events.
+  const runner = await RaRunner.start({ ifname: 'r0', netns: lab.ns('router'), config: ra, facts: ipFacts('r0', lab.ns('router')), factsPollMs: 600_000 });
   try {
     await body(runner);
   } finally {
@@ -183,5 +186,64 @@ test('stop sends final RAs with router lifetime 0 and the host drops its default
     }
     assert.equal(runner.status().phase, 'stopped');
     await lab.waitFor(async () => ((await lab.routes('host')).some((r) => r.dst === 'default') ? undefined : true), { timeoutMs: 3000, what: 'the default route gone after the final RAs' });
+  }),
+);
+
+test('raSourceAddresses: RAs come from the configured fe80::1, and the host routes via it', { skip }, () =>
+  withLab({ ...SPEC, addresses: { router: { r0: ['2001:db8:1::1/64', 'fe80::1/64'] } } }, async (lab) => {
+    // The kernel lists the EUI-64 link-local first, so only the config can make fe80::1 the source.
+    const eui64 = await ready(lab, 'router', 'r0');
+    assert.notEqual(eui64, 'fe80::1');
+    await withRunner(lab, config({ raSourceAddresses: ['fe80::1'] }), async (runner) => {
+      const routes = await lab.waitFor(async () => {
+        const rs = await lab.routes('host');
+        return rs.some((r) => r.dst === 'default') ? rs : undefined;
+      }, { timeoutMs: 10_000, what: 'a default route on the host' });
+      assert.deepEqual(routes.filter((r) => r.dst === 'default').map((r) => r.gateway), ['fe80::1']);
+      const ra = await rdisc6(lab, 'host', 'h0', { retries: 3, waitMs: 2000 });
+      assert.equal(ra.from, 'fe80::1');
+      assert.deepEqual(runner.status().problems.filter((p) => p.code === 'ra-source-missing'), []);
+      assert.equal(runner.status().sendErrors, 0);
+    });
+  }),
+);
+
+/** Pids in the router namespace running `ip ... monitor`. */
+async function monitors(lab: Lab): Promise<number[]> {
+  const { stdout } = await lab.exec('router', ['ip', 'netns', 'pids', lab.ns('router')]);
+  const pids = stdout.split(/\s+/).filter((p) => p !== '').map(Number);
+  return pids.filter((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv[0] === 'ip' && argv.includes('monitor');
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
+}
+
+test('::/64 follows address events live: a new /64 reaches the host within 2 s, a removed one is deprecated; stop() leaves no monitor', { skip }, () =>
+  withLab(SPEC, async (lab) => {
+    const auto = config({ prefixes: [{ prefix: '::/64', validLifetime: 86400, preferredLifetime: 14400 }] });
+    let runner: RaRunner | undefined;
+    await withRunner(lab, auto, async (r) => {
+      runner = r;
+      assert.equal((await monitors(lab)).length, 1, 'one ip monitor for the runner');
+      await lab.waitFor(slaacIn(lab, '2001:db8:1:0:'), { timeoutMs: 10_000, what: 'SLAAC from the first automatic /64' });
+      await spacingAllows(lab, r);
+      await lab.exec('router', ['ip', '-6', 'addr', 'add', '2001:db8:9::1/64', 'dev', 'r0', 'nodad']);
+      const added = await lab.waitFor(slaacIn(lab, '2001:db8:9:0:'), { timeoutMs: 2000, what: 'a SLAAC address in the /64 added to r0' });
+      assert.equal(added.deprecated, false);
+      await spacingAllows(lab, r);
+      await lab.exec('router', ['ip', '-6', 'addr', 'del', '2001:db8:9::1/64', 'dev', 'r0']);
+      const gone = await lab.waitFor(async () => {
+        const a = await slaacIn(lab, '2001:db8:9:0:')();
+        return a !== undefined && a.preferredLifetime === 0 ? a : undefined;
+      }, { timeoutMs: 2000, what: 'the removed /64 deprecated on the host (preferred 0)' });
+      assert.equal(gone.deprecated, true);
+      assert.deepEqual(r.status().withdrawn.map((w) => w.prefix), ['2001:db8:9::']);
+    });
+    assert.equal(runner?.status().phase, 'stopped');
+    assert.deepEqual(await monitors(lab), [], 'the ip monitor child is gone after stop()');
   }),
 );

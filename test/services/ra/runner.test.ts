@@ -32,7 +32,7 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-const FACTS: InterfaceFacts = { mac: '02:00:00:00:00:01', linkLocal: 'fe80::1', globalPrefixes: [], globalAddresses: [] };
+const FACTS: InterfaceFacts = { mac: '02:00:00:00:00:01', linkLocal: 'fe80::1', linkLocalAddresses: ['fe80::1'], globalPrefixes: [], globalAddresses: [] };
 const config = (...prefixes: string[]): RaConfig => raSchema.parse({ maxRtrAdvInterval: 600, prefixes: prefixes.map((prefix) => ({ prefix })) });
 const pios = (ra: RouterAdvertisement) =>
   ra.options.flatMap((o) => (o.type === 'prefix-information' ? [`${o.prefix} ${o.validLifetime}/${o.preferredLifetime}`] : []));
@@ -111,4 +111,60 @@ test('runner: RAs, unicast replies, withdrawal persisted across a restart, final
   const done = restarted.stop();
   for (let i = 0; i < 4; i++) mock.timers.tick(3000);
   await done;
+});
+
+test('runner: sends from the configured source, follows watched facts live, falls back with a problem', async (t) => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 5_000_000 });
+  t.after(() => mock.timers.reset());
+  const settle = () => new Promise<void>((r) => setImmediate(r));
+  let current: InterfaceFacts = { ...FACTS, linkLocal: 'fe80::aa', linkLocalAddresses: ['fe80::aa', 'fe80::1'] };
+  let onChange: (() => void) | undefined;
+  let watchClosed = false;
+  const facts = Object.assign(async () => current, {
+    watch: (cb: () => void) => {
+      onChange = cb;
+      return { pid: undefined, close: async () => void (watchClosed = true) };
+    },
+  });
+  const socket = new FakeSocket();
+  const ra = raSchema.parse({ maxRtrAdvInterval: 600, raSourceAddresses: ['fe80::1'], prefixes: [{ prefix: '::/64' }] });
+  const runner = await RaRunner.start({ ifname: 'r0', config: ra, facts, openSocket: () => socket as unknown as Icmp6Socket, random: () => 0.5, factsPollMs: 1e9 });
+  mock.timers.tick(0);
+  assert.equal(socket.sent[0]!.source, 'fe80::1', 'the configured source, not the first link-local');
+  assert.deepEqual(pios(socket.sent[0]!.ra), []);
+  assert.deepEqual(runner.status().problems.map((p) => p.code), ['no-global-prefix']);
+
+  // An address event: the new global /64 goes out after MIN_DELAY_BETWEEN_RAS, no poll needed.
+  current = { ...current, globalPrefixes: ['2001:db8:7::/64'], globalAddresses: ['2001:db8:7::1'] };
+  onChange!();
+  await settle();
+  mock.timers.tick(3000);
+  assert.deepEqual(pios(socket.sent.at(-1)!.ra), ['2001:db8:7:: 2592000/604800']);
+
+  // The address goes away: the prefix is withdrawn (RFC 9096) at the next RA.
+  current = { ...current, globalPrefixes: [], globalAddresses: [] };
+  onChange!();
+  await settle();
+  mock.timers.tick(3000);
+  assert.deepEqual(pios(socket.sent.at(-1)!.ra), ['2001:db8:7:: 0/0']);
+
+  // Our own RA from the configured source, looped back, is not a rogue router's.
+  const info: Icmp6MessageInfo = { source: 'fe80::1', destination: 'ff02::1', ifindex: 2, hopLimit: 255 };
+  socket.emit('message', unwrap(serializeNdp({ ...socket.sent[0]!.ra, managed: true }, info)), info);
+  assert.deepEqual(runner.status().drops, { 'own-advertisement': 1 });
+
+  // fe80::1 removed: RAs fall back to the interface's link-local and status says why.
+  current = { ...current, linkLocalAddresses: ['fe80::aa'] };
+  onChange!();
+  await settle();
+  mock.timers.tick(3000);
+  assert.equal(socket.sent.at(-1)!.source, 'fe80::aa');
+  const missing = runner.status().problems.find((p) => p.code === 'ra-source-missing');
+  assert.deepEqual(missing?.where, { path: 'raSourceAddresses' });
+
+  const stopped = runner.stop();
+  assert.equal(watchClosed, true, 'stop() closes the watch at once');
+  for (let i = 0; i < 4; i++) mock.timers.tick(3000);
+  await stopped;
+  assert.equal(socket.closed, true);
 });
