@@ -159,7 +159,10 @@ test('an RS flood never gets multicast RAs closer than MIN_DELAY_BETWEEN_RAS', {
       } finally {
         sender.close();
       }
-      await lab.waitFor(() => (runner.status().rsReceived >= 2000 ? true : undefined), { timeoutMs: 3000, what: 'all 2,000 RSs received' });
+      // How many of the 2,000 arrive depends on the socket buffer and the load on the machine; the
+      // properties under test are the spacing and the coalescing, not the delivery rate.
+      await lab.waitFor(() => (runner.status().rsReceived >= 1000 ? true : undefined), { timeoutMs: 15_000, what: 'most of the 2,000 RSs received' });
+      const received = runner.status().rsReceived;
       const rows = await capture.fields(['frame.time_epoch', 'ipv6.dst'], 'icmpv6.type == 134');
       assert.ok(rows.some(([, dst]) => dst === hostLl), 'a unicast RA answered the RS with an SLLAO');
       const times = rows.filter(([, dst]) => dst === 'ff02::1').map(([t]) => Number(t) * 1000);
@@ -168,7 +171,7 @@ test('an RS flood never gets multicast RAs closer than MIN_DELAY_BETWEEN_RAS', {
       // 3 s by the runner's clock; capture timestamps on a veth add well under 10 ms of jitter.
       for (const g of gaps) assert.ok(g >= 2990, `multicast RAs ${g.toFixed(1)} ms apart: ${gaps.join(', ')}`);
       // The flood was answered, by a few coalesced RAs rather than one per RS.
-      assert.ok(times.length <= 6, `multicast RAs in ~10 s: ${times.length}`);
+      assert.ok(times.length * 100 < received, `${times.length} multicast RAs for ${received} RSs`);
       assert.equal(runner.status().drops['hop-limit'] ?? 0, 0);
     });
   }),
