@@ -177,10 +177,16 @@ export class RaRunner {
     this.#apply(decide(this.#state, input, this.#random));
   }
 
-  #apply(d: Decision): void {
+  #apply(decided: Decision): void {
+    let d = decided;
     this.#state = d.state;
+    let spacedLeftAt: number | undefined;
     for (const a of d.actions) {
-      if (a.type === 'send') this.#send(a);
+      if (a.type === 'send' && this.#send(a) && a.spaced) spacedLeftAt = this.#now();
+    }
+    if (spacedLeftAt !== undefined) {
+      d = decide(this.#state, { type: 'sent', now: spacedLeftAt }, this.#random);
+      this.#state = d.state;
     }
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -223,20 +229,23 @@ export class RaRunner {
     this.#historyNotSaved = r !== undefined && !r.ok;
   }
 
-  #send(action: SendAction): void {
+  /** Builds and sends one RA; true when it left. */
+  #send(action: SendAction): boolean {
     const { source } = selectSource(this.#config.raSourceAddresses, this.#facts());
     const message = this.#advertisement(action.final);
     const bytes = serializeNdp(message);
     if (source === undefined || !bytes.ok) {
       this.#sendErrors++;
-      return;
+      return false;
     }
     try {
       this.#socket.send(bytes.value, action.destination, { source });
       this.#rasSent++;
       if (action.destination !== 'ff02::1') this.#rasSentUnicast++;
+      return true;
     } catch {
       this.#sendErrors++;
+      return false;
     }
   }
 

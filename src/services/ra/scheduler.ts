@@ -30,7 +30,9 @@ export type SchedulerInput =
   | { readonly type: 'tick'; readonly now: number }
   | { readonly type: 'rs'; readonly now: number; readonly source: string; readonly hasSllao: boolean }
   | { readonly type: 'configChanged'; readonly now: number; readonly config: SchedulerConfig }
-  | { readonly type: 'stop'; readonly now: number };
+  | { readonly type: 'stop'; readonly now: number }
+  /** A multicast RA actually left at `now`: building it may have taken a while after the tick. */
+  | { readonly type: 'sent'; readonly now: number };
 
 export type SendReason = 'initial' | 'periodic' | 'solicited' | 'final';
 
@@ -41,6 +43,8 @@ export interface SendAction {
   readonly destination: string;
   readonly reason: SendReason;
   readonly final: boolean;
+  /** Counts toward MIN_DELAY_BETWEEN_RAS: the multicast slot (or its per-client stand-in). */
+  readonly spaced: boolean;
 }
 
 /** Why an RS produced no RA of its own (counted by the runner). */
@@ -173,13 +177,13 @@ function onTick(s: SchedulerState, now: number, rand: () => number): Decision {
   let next = s;
   const due = s.pendingUnicast.filter((p) => p.at <= now);
   if (due.length > 0) {
-    for (const p of due) actions.push({ type: 'send', destination: p.destination, reason: 'solicited', final: false });
+    for (const p of due) actions.push({ type: 'send', destination: p.destination, reason: 'solicited', final: false, spaced: false });
     next = { ...next, pendingUnicast: s.pendingUnicast.filter((p) => p.at > now) };
   }
   if (s.nextMulticastAt === undefined || s.nextMulticastAt > now) return decision(next, actions);
   const destinations = broadcastDestinations(s.config);
   if (s.phase === 'stopping') {
-    for (const d of destinations) actions.push({ type: 'send', destination: d, reason: 'final', final: true });
+    for (const d of destinations) actions.push({ type: 'send', destination: d, reason: 'final', final: true, spaced: true });
     const finalLeft = s.finalLeft - 1;
     const done = finalLeft <= 0;
     next = {
@@ -193,7 +197,7 @@ function onTick(s: SchedulerState, now: number, rand: () => number): Decision {
   }
   if (s.phase !== 'advertising') return decision({ ...next, nextMulticastAt: undefined }, actions);
   const reason: SendReason = s.nextSolicited ? 'solicited' : s.initialLeft > 0 ? 'initial' : 'periodic';
-  for (const d of destinations) actions.push({ type: 'send', destination: d, reason, final: false });
+  for (const d of destinations) actions.push({ type: 'send', destination: d, reason, final: false, spaced: true });
   const initialLeft = Math.max(0, s.initialLeft - 1);
   next = {
     ...next,
@@ -217,11 +221,24 @@ export function decide(state: SchedulerState, input: SchedulerInput, rand: () =>
       return onRs(state, input.now, input.source, input.hasSllao, rand);
     case 'configChanged':
       return onConfigChanged(state, input.now, input.config);
+    case 'sent':
+      return decision(onSent(state, input.now), []);
     case 'stop':
       if (state.phase === 'stopped' || (state.phase === 'stopping' && state.afterFinal === 'stopped')) return decision(state, []);
       if (state.phase === 'stopping') return decision({ ...state, afterFinal: 'stopped' }, []);
       return decision(beginStopping(state, input.now, 'stopped'), []);
   }
+}
+
+/**
+ * MIN_DELAY_BETWEEN_RAS (§6.2.6) counts from when an RA leaves, not from when it was decided on:
+ * if building and sending it took time, the next multicast RA moves back by as much.
+ */
+function onSent(s: SchedulerState, now: number): SchedulerState {
+  if (s.lastMulticastAt !== undefined && now <= s.lastMulticastAt) return s;
+  const earliest = now + seconds(s.config.minDelayBetweenRas);
+  const next = s.nextMulticastAt === undefined ? undefined : Math.max(s.nextMulticastAt, earliest);
+  return { ...s, lastMulticastAt: now, nextMulticastAt: next };
 }
 
 /**

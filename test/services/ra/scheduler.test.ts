@@ -175,3 +175,19 @@ test('config change: fast RAs with the new config, never a final RA; turning RA 
   assert.equal(on.state.phase, 'advertising');
   assert.equal(on.sent.at(-1)?.reason, 'initial');
 });
+
+test('the spacing counts from when a multicast RA actually left, not from when it was decided', async () => {
+  const { decide, initialSchedulerState } = await import('../../../src/services/ra/scheduler.ts');
+  const rand = (): number => 0;
+  let d = decide(initialSchedulerState(schedulerConfig({ maxRtrAdvInterval: 600 })), { type: 'start', now: 0 }, rand);
+  d = decide(d.state, { type: 'tick', now: d.wakeAt ?? 0 }, rand);
+  const send = d.actions.find((a) => a.type === 'send');
+  assert.ok(send && send.type === 'send' && send.spaced, 'the first RA goes to the multicast slot');
+  const decidedAt = d.wakeAt === undefined ? 0 : d.state.lastMulticastAt ?? 0;
+  // Building and sending took 40 ms: the next multicast RA moves back by as much.
+  const sent = decide(d.state, { type: 'sent', now: decidedAt + 40 }, rand);
+  assert.equal(sent.state.lastMulticastAt, decidedAt + 40);
+  assert.ok((sent.wakeAt ?? Infinity) >= decidedAt + 40 + 3000, `next wake ${sent.wakeAt}`);
+  // A report older than what is recorded changes nothing.
+  assert.deepEqual(decide(sent.state, { type: 'sent', now: decidedAt }, rand).state, sent.state);
+});
