@@ -15,7 +15,7 @@ import { demoConfig } from '../src/config/defaults.ts';
 import { Daemon } from '../src/daemon/daemon.ts';
 import { Logger } from '../src/daemon/logs.ts';
 import type { Refusal } from '../src/daemon/refusal.ts';
-import { allLeases } from '../src/daemon/runtime.ts';
+import { allLeases, storeFacts } from '../src/daemon/runtime.ts';
 import { unwrap, type Result } from '../src/lib/result.ts';
 import { formatAddress, parseAddress } from '../src/net/address.ts';
 import type { LeaseRecord } from '../src/store/records.ts';
@@ -54,8 +54,10 @@ export interface Breakdown {
   readonly leasePageMs: number;
   readonly searchMs: number;
   readonly allLeasesMs: number;
-  /** What every reconcile pass reads for its facts (`storeFacts`). */
+  /** Every active lease, keyset pages by state. */
   readonly activeLeasesMs: number;
+  /** What every reconcile pass reads for its facts (`storeFacts`). */
+  readonly factsMs: number;
   readonly statusMs: number;
   /** One durable single-lease transaction (synchronous=FULL), held on the event loop. */
   readonly fsync: Distribution;
@@ -209,6 +211,7 @@ function breakdown(daemon: Daemon, search: string): Breakdown {
     searchMs: timed(() => daemon.views.leases({ search, limit: 100 })),
     allLeasesMs: timed(() => allLeases(daemon.store)),
     activeLeasesMs: timed(() => allLeases(daemon.store, 'active')),
+    factsMs: timed(() => storeFacts(daemon.store, Date.now)),
     statusMs: timed(() => daemon.views.status()),
     fsync: distribution(fsync),
   };

@@ -83,6 +83,7 @@ export class Daemon {
       services: this.services,
       backend: o.backend,
       now: this.#now,
+      events: this.events,
       ...(o.counters === undefined ? {} : { counters: o.counters }),
     });
     log.onEntry((entry) => {

@@ -5,9 +5,12 @@
 import type { Config } from '../config/schema.ts';
 import { err, ok, type Problem, type Result } from '../lib/result.ts';
 import type { IpamState } from '../net/ipam.ts';
+import { parsePrefix, type Prefix } from '../net/prefix.ts';
 import { allocateForConfig } from '../reconcile/allocations.ts';
-import { leaseRoutesOf } from '../reconcile/desired.ts';
+import { canonicalAddress, canonicalPrefix } from '../reconcile/canonical.ts';
+import type { LeaseRoute } from '../reconcile/desired.ts';
 import type { Facts, Reconciler } from '../reconcile/loop.ts';
+import { leaseQueries } from '../store/lease-queries.ts';
 import type { Store } from '../store/store.ts';
 import type { LeaseRecord } from '../store/records.ts';
 import type { Logger } from './logs.ts';
@@ -15,7 +18,7 @@ import type { ServiceSet } from './services.ts';
 
 const PAGE = 1000;
 
-/** Every lease row in one state, page by page. */
+/** Every lease row (in one state, on one interface), page by page in key order. */
 export function allLeases(store: Store<Config>, state?: LeaseRecord['state'], iface?: string): LeaseRecord[] {
   const out: LeaseRecord[] = [];
   const base = { limit: PAGE, ...(state === undefined ? {} : { state }), ...(iface === undefined ? {} : { iface }) };
@@ -28,10 +31,36 @@ export function allLeases(store: Store<Config>, state?: LeaseRecord['state'], if
   return out;
 }
 
-export function storeFacts(store: Store<Config>, now: () => number): Facts {
+/** Routes of the active, unexpired delegations that have a next hop (RFC 8415 IA_PD). */
+export function delegationRoutes(store: Store<Config>, now: number): LeaseRoute[] {
+  return leaseQueries(store.database)
+    .activeDelegations(now)
+    .map((d) => ({ prefix: canonicalPrefix(d.prefix), via: canonicalAddress(d.via), dev: d.iface }));
+}
+
+/** The prefixes of `kernel` NDP-proxy rules: leased addresses inside them need proxy entries. */
+function kernelProxiedPrefixes(config: Config | undefined): Prefix[] {
+  const out: Prefix[] = [];
+  for (const r of config?.ndproxy.rules ?? []) {
+    if (r.mode !== 'kernel') continue;
+    const p = parsePrefix(r.prefix, { strict: false });
+    if (p.ok) out.push(p.value);
+  }
+  return out;
+}
+
+/**
+ * What a pass needs from the leases, and only that: the delegations' routes, and the leased
+ * addresses that kernel NDP-proxy rules of `config` (default: the running revision) publish.
+ * Each is one range scan of leases_active_by_kind, however many other leases the store holds.
+ */
+export function storeFacts(store: Store<Config>, now: () => number, config?: Config): Facts {
+  const at = now();
+  const proxied = kernelProxiedPrefixes(config ?? store.running()?.document);
   return {
     allocations: store.allocations.loadAll(),
-    leaseRoutes: leaseRoutesOf(allLeases(store, 'active'), now()),
+    leaseRoutes: delegationRoutes(store, at),
+    leasedAddresses: leaseQueries(store.database).activeAddressesNear(proxied, at),
   };
 }
 

@@ -14,10 +14,13 @@ import { poolSize } from '../services/dhcpv6/pools.ts';
 import { resolveHosts } from '../reconcile/hosts.ts';
 import { canonicalPrefix } from '../reconcile/canonical.ts';
 import type { Reconciler } from '../reconcile/loop.ts';
-import type { LeaseRecord } from '../store/records.ts';
+import type { LeaseKey } from '../store/leases.ts';
+import { leaseQueries, type LeaseQueries } from '../store/lease-queries.ts';
+import type { LeaseKind, LeaseRecord, LeaseState } from '../store/records.ts';
+import type { Revision } from '../store/revisions.ts';
 import type { Store } from '../store/store.ts';
+import type { EventHub } from './events.ts';
 import { apiProblem } from './refusal.ts';
-import { allLeases } from './runtime.ts';
 import type { ServiceSet } from './services.ts';
 
 export interface ViewSources {
@@ -30,43 +33,86 @@ export interface ViewSources {
   readonly now: () => number;
   /** nft counters by rule name; absent with a backend that has none. */
   readonly counters?: () => Promise<ReadonlyMap<string, CounterValue>>;
+  /**
+   * The daemon's events: with them the running revision is read once per commit, rollback or
+   * confirm instead of once per request; without them, every read goes to the store.
+   */
+  readonly events?: EventHub;
 }
 
-const MAX_LEASE_PAGE = 1000;
+export interface LeaseViewQuery {
+  readonly iface?: string;
+  readonly duid?: string;
+  readonly state?: LeaseState;
+  readonly search?: string;
+  readonly after?: string;
+  readonly limit?: number;
+}
 
 export class Views {
   readonly #s: ViewSources;
+  readonly #leases: LeaseQueries;
+  /** The running revision as last read; undefined when it must be read again. */
+  #running: { readonly revision: Revision<Config> | undefined } | undefined;
 
   constructor(sources: ViewSources) {
     this.#s = sources;
+    this.#leases = leaseQueries(sources.store.database);
+    sources.events?.subscribe((e) => {
+      if (e.type === 'commit' || e.type === 'rollback' || e.type === 'confirm') this.#running = undefined;
+    });
+  }
+
+  /**
+   * The running revision, from the cache while it holds. A pending revision whose deadline has
+   * passed is read again each time: the store may have rolled it back (a late confirm does so)
+   * before any event says so.
+   */
+  #revision(): Revision<Config> | undefined {
+    const cached = this.#running;
+    const stale = cached === undefined || this.#s.events === undefined ||
+      (cached.revision?.state === 'pending' && this.#s.now() >= (cached.revision.confirmDeadline ?? 0));
+    if (!stale) return cached.revision;
+    const revision = this.#s.store.running();
+    this.#running = { revision };
+    return revision;
   }
 
   #config(): Config | undefined {
-    return this.#s.store.running()?.document;
+    return this.#revision()?.document;
+  }
+
+  static #pendingOf(r: Revision<Config> | undefined): { readonly revision: number; readonly deadline: number } | undefined {
+    if (r?.state !== 'pending' || r.confirmDeadline === undefined) return undefined;
+    return { revision: r.number, deadline: r.confirmDeadline };
   }
 
   status(): StatusDto {
     const s = this.#s;
     const health = s.services.health();
     const rec = s.reconciler.status();
-    const pending = s.store.pendingConfirm();
+    const running = this.#revision();
+    const pending = Views.#pendingOf(running);
     return {
       version: s.version,
       startedAt: s.startedAt,
-      runningRevision: s.store.running()?.number,
+      runningRevision: running?.number,
       pendingConfirm: pending,
       services: {
         ...health,
         reconcile: rec.passes === 0 ? { health: 'off' } : rec.errors.length === 0 ? { health: 'ok' } : { health: 'degraded', detail: rec.errors[0]!.message },
       },
-      alerts: this.alerts(),
+      alerts: this.#alerts(pending),
     };
   }
 
   alerts(): AlertDto[] {
+    return this.#alerts(Views.#pendingOf(this.#revision()));
+  }
+
+  #alerts(pending: { readonly revision: number; readonly deadline: number } | undefined): AlertDto[] {
     const s = this.#s;
     const out: AlertDto[] = [];
-    const pending = s.store.pendingConfirm();
     if (pending !== undefined) {
       out.push({ at: s.now(), kind: 'confirm-pending', message: `Revision ${pending.revision} rolls back at ${new Date(pending.deadline).toISOString()} unless confirmed.` });
     }
@@ -121,20 +167,25 @@ export class Views {
     });
   }
 
-  leases(q: { iface?: string; search?: string; after?: string; limit?: number }): LeasePage {
-    const limit = Math.max(1, Math.min(q.limit ?? 100, MAX_LEASE_PAGE));
-    const needle = q.search?.toLowerCase().replaceAll(':', '');
-    const all = allLeases(this.#s.store, undefined, q.iface).filter((l) => {
-      if (needle === undefined || needle === '') return true;
-      return [l.duid, l.lease.replaceAll(':', ''), l.clientLinkLocal?.replaceAll(':', '') ?? ''].some((t) => t.includes(needle));
-    });
-    const start = q.after === undefined ? 0 : all.findIndex((l) => leaseCursor(l) === q.after) + 1;
-    const page = all.slice(start, start + limit);
-    const last = page.at(-1);
+  /**
+   * One page in key order, filtered in SQL: one keyset query, and a COUNT for the total that
+   * LeaseQueries remembers until the store changes. A cursor that is not one of ours ends the
+   * listing (an empty last page) rather than starting it again.
+   */
+  leases(q: LeaseViewQuery): LeasePage {
+    const after = q.after === undefined ? undefined : parseLeaseCursor(q.after);
+    const filter = {
+      ...(q.iface === undefined ? {} : { iface: q.iface }),
+      ...(q.duid === undefined ? {} : { duid: q.duid }),
+      ...(q.state === undefined ? {} : { state: q.state }),
+      ...(q.search === undefined ? {} : { search: q.search }),
+    };
+    if (after === 'bad') return { leases: [], total: this.#leases.count(filter) };
+    const page = this.#leases.page({ ...filter, ...(after === undefined ? {} : { after }), ...(q.limit === undefined ? {} : { limit: q.limit }) });
     return {
-      leases: page.map(leaseDto),
-      total: all.length,
-      ...(last !== undefined && start + limit < all.length ? { next: leaseCursor(last) } : {}),
+      leases: page.leases.map(leaseDto),
+      total: page.total,
+      ...(page.next === undefined ? {} : { next: leaseCursor(page.next) }),
     };
   }
 
@@ -177,7 +228,7 @@ export class Views {
     const config = this.#config();
     if (desired === undefined || config === undefined) return [];
     const observed = await this.#s.backend.observe({ sysctlKeys: [] });
-    const origins = routeOrigins(config, this.#s.store);
+    const origins = routeOrigins(config, this.#s.store, this.#s.now());
     const errors = this.#s.reconciler.status().errors;
     return desired.routes.map((r) => {
       const installed = observed.routes.some((o) => o.dst === r.dst && o.dev === r.dev && o.via === r.via);
@@ -223,8 +274,20 @@ export class Views {
 }
 
 /** An opaque, stable key of a lease row for `after`. */
-export function leaseCursor(l: LeaseRecord): string {
+export function leaseCursor(l: LeaseKey): string {
   return [l.iface, l.duid, l.iaid, l.kind, l.lease].join('|');
+}
+
+/**
+ * The key in a cursor, or 'bad'. Read from the right: DUIDs, IAIDs, kinds and lease text never
+ * hold a '|', and an interface name could.
+ */
+export function parseLeaseCursor(text: string): LeaseKey | 'bad' {
+  const parts = text.split('|');
+  if (parts.length < 5) return 'bad';
+  const [duid, iaid, kind, lease] = parts.slice(-4) as [string, string, string, string];
+  if (!/^\d{1,10}$/.test(iaid) || (kind !== 'na' && kind !== 'pd')) return 'bad';
+  return { iface: parts.slice(0, -4).join('|'), duid, iaid: Number(iaid), kind: kind as LeaseKind, lease };
 }
 
 export function leaseDto(l: LeaseRecord): LeaseDto {
@@ -243,12 +306,12 @@ export function leaseDto(l: LeaseRecord): LeaseDto {
 }
 
 /** Why each destination is routed: the upstream, a host, a container network, a delegation. */
-function routeOrigins(config: Config, store: Store<Config>): Map<string, string> {
+function routeOrigins(config: Config, store: Store<Config>, now: number): Map<string, string> {
   const out = new Map<string, string>([['::/0', 'upstream']]);
   for (const h of resolveHosts(config, store.allocations.loadAll()).hosts) {
     out.set(h.prefix, `host ${h.name}`);
     for (const n of h.networks) out.set(n.prefix, `network ${n.name} of host ${h.name}`);
   }
-  for (const l of allLeases(store, 'active')) if (l.kind === 'pd') out.set(canonicalPrefix(l.lease), `delegated to DUID ${l.duid}`);
+  for (const l of leaseQueries(store.database).activeDelegations(now)) out.set(canonicalPrefix(l.prefix), `delegated to DUID ${l.duid}`);
   return out;
 }

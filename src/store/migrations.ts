@@ -63,6 +63,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'lease indexes for keyset pages by state and for the reconcile facts',
+    sql: `
+      -- A WITHOUT ROWID index carries the primary key after its own columns, so this is
+      -- (state, iface, duid, iaid, kind, lease): pages filtered by state come out in key order
+      -- with no temporary B-tree (leases_by_expiry sorted every page, quadratic over a table).
+      CREATE INDEX leases_by_state ON leases (state);
+      -- What every reconcile pass reads: active, unexpired leases of one kind, as a range scan
+      -- that never touches the table (the key supplies iface and lease, the index the next hop).
+      -- Only active rows are indexed, so released and expired history costs no write here.
+      CREATE INDEX leases_active_by_kind ON leases (kind, expires_at, client_link_local) WHERE state = 'active';
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -59,6 +59,11 @@ export class Store<D> {
     this.recoveredAtOpen = recovered;
   }
 
+  /** The connection, for read-only query modules beside the store (lease-queries.ts). */
+  get database(): DatabaseSync {
+    return this.#db;
+  }
+
   commit(request: CommitRequest): Result<Revision<D>, StoreError> {
     return this.#log.commit(request);
   }
