@@ -114,11 +114,14 @@ export class LeaseStore {
     );
   }
 
-  /** Writes one lease inside the caller's transaction; a clash becomes an error value. */
+  /**
+   * Writes one lease inside the caller's transaction; a clash becomes an error value. No savepoint
+   * is needed: a statement that fails a constraint backs out only its own change and leaves the
+   * transaction open (SQLite's default ABORT resolution), so the rest of a batch still commits.
+   */
   writeInTransaction(lease: LeaseRecord): Result<LeaseRecord, StoreError> {
     const bad = checkLease(lease);
     if (bad !== undefined) return err(bad);
-    this.#db.exec('SAVEPOINT lease');
     try {
       this.#upsert.run(
         lease.iface,
@@ -132,11 +135,8 @@ export class LeaseStore {
         lease.state,
         lease.clientLinkLocal ?? null,
       );
-      this.#db.exec('RELEASE lease');
       return ok(lease);
     } catch (e) {
-      this.#db.exec('ROLLBACK TO lease');
-      this.#db.exec('RELEASE lease');
       if (isConstraint(e)) {
         return err(
           storeError('conflict', `${lease.lease} on ${lease.iface} is already actively leased to another client.`),

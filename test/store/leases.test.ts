@@ -174,7 +174,7 @@ test('group commit: a same-tick burst is one transaction, durable when each prom
     ),
   );
   assert.deepEqual(observed, burst.map(() => 50));
-  assert.deepEqual(store.leaseWriter.stats, { transactions: 1, leases: 50 });
+  assert.deepEqual(store.leaseWriter.stats, { transactions: 1, leases: 50, largestBatch: 50 });
 
   // A later tick is a new transaction.
   await store.leaseWriter.write(lease(60));

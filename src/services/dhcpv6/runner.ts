@@ -285,10 +285,7 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
   status(): Dhcpv6Status {
     const leases: Record<string, { na: number; pd: number }> = {};
     for (const name of this.#links.keys()) leases[name] = { na: 0, pd: 0 };
-    for (const l of this.#table.active()) {
-      const entry = (leases[l.iface] ??= { na: 0, pd: 0 });
-      entry[l.kind]++;
-    }
+    for (const [link, counts] of this.#table.counts()) leases[link] = { na: counts.na, pd: counts.pd };
     return {
       leases,
       drops: Object.fromEntries(this.#drops),
