@@ -9,6 +9,7 @@ import { Footer, Header, Help, Prompt, Tabs } from './components/chrome.ts';
 import { colorFromEnv, paletteFor } from './components/palette.ts';
 import { secondsLeft } from './components/text.ts';
 import { noEvents, type EventCounts, type Session } from './hooks/session.ts';
+import { useKeyedReducer } from './hooks/use-keyed-reducer.ts';
 import { useTicker } from './hooks/use-polled.ts';
 import { ChangesScreen, changesHints, changesKeys } from './screens/changes.ts';
 import { Dhcpv6Screen, dhcpv6Hints, dhcpv6Keys } from './screens/dhcpv6.ts';
@@ -80,7 +81,7 @@ export function App(props: AppProps): ReactElement {
   const app = useApp();
   useTicker(1000);
 
-  const [router, route] = useReducer(routerReducer, { ...initialRouter, screen: props.initialScreen ?? 'overview' });
+  const [router, route, latestRouter] = useKeyedReducer(routerReducer, { ...initialRouter, screen: props.initialScreen ?? 'overview' });
   const [conn, connect] = useReducer(connectionReducer, initialConnection);
   const [logs, logDispatch] = useReducer(logsReducer, initialLogs);
   const [events, setEvents] = useState<EventCounts>(noEvents);
@@ -175,11 +176,12 @@ export function App(props: AppProps): ReactElement {
 
   // Ink swaps input handlers in a passive effect, after the frame is drawn; a key typed in that
   // gap would meet the previous render's closure (and `q` would skip the uncommitted-edits
-  // question). A ref written during render is never stale.
-  const latest = useRef({ router, uncommitted });
-  latest.current = { router, uncommitted };
+  // question). A ref written during render is never stale, and the router's state is current
+  // even before a render: a screen that takes the keyboard says so as its key is handled.
+  const latestUncommitted = useRef(uncommitted);
+  latestUncommitted.current = uncommitted;
   useInput((input, key) => {
-    const action = globalKey(latest.current.router, input, key, latest.current.uncommitted);
+    const action = globalKey(latestRouter(), input, key, latestUncommitted.current);
     if (action !== undefined) route(action);
   });
 

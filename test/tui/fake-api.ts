@@ -96,6 +96,14 @@ export function fakeValidate(doc: Doc): ApiProblem[] {
     if (typeof h.nextHop !== 'string' || !h.nextHop.includes(':')) {
       problems.push({ code: 'not-ipv6', path: `hosts.${name}.nextHop`, message: 'Expected an IPv6 address.' });
     }
+    for (const [net, n] of Object.entries((h.networks ?? {}) as Doc)) {
+      const at = /^[A-Za-z0-9-]+$/.test(net) ? `hosts.${name}.networks.${net}` : `hosts.${name}.networks[${JSON.stringify(net)}]`;
+      if (at.endsWith(']')) problems.push({ code: 'bad-name', path: at, message: `"${net}" is not a valid name.` });
+      const prefix = (n as Doc).prefix;
+      if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.includes('/'))) {
+        problems.push({ code: 'not-prefix', path: `${at}.prefix`, message: 'Expected an IPv6 prefix such as 2001:db8::/80.' });
+      }
+    }
   }
   return problems;
 }

@@ -20,12 +20,15 @@ export const KEYS = {
   pageDown: '\u001B[6~',
   pageUp: '\u001B[5~',
   backspace: '\u007F',
+  clearLine: '\u0015',
 } as const;
 
 export interface Harness {
   readonly api: FakeApi;
   frame(): string;
   press(...keys: string[]): Promise<void>;
+  /** Writes keys back to back, with no time for React to render between them (a paste, a loaded machine). */
+  burst(...keys: string[]): void;
   /** Waits until the frame satisfies `check` (a string it contains, or a predicate). */
   until(check: string | ((frame: string) => boolean), what?: string): Promise<string>;
   unmount(): void;
@@ -70,7 +73,10 @@ export async function startApp(options: { api?: FakeApi; columns?: number; rows?
     }
   };
   await until((f) => !f.includes('connecting to the daemon'), 'the first answer');
-  return { api, frame, press, until, unmount: () => r.unmount() };
+  const burst = (...keys: string[]): void => {
+    for (const k of keys) r.stdin.write(k);
+  };
+  return { api, frame, press, burst, until, unmount: () => r.unmount() };
 }
 
 /** Every line of the frame fits `columns`. */

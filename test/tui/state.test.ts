@@ -127,7 +127,7 @@ test('problems land on the field whose path they name, the most specific first',
     { code: 'overlap', path: 'ipam.hostPool', message: 'pool full' },
     { code: 'x', message: 'no path' },
   ], pathOf);
-  assert.deepEqual(placed.fieldProblems, { nextHop: ['Expected an IPv6 address.'], prefix: ['deep'], name: ['bad name'] });
+  assert.deepEqual(placed.fieldProblems, { nextHop: ['Expected an IPv6 address.'], prefix: ['[0]: deep'], name: ['bad name'] });
   assert.deepEqual(placed.formProblems, ['ipam.hostPool: pool full', 'no path']);
   assert.equal(hostPath('eth0.100'), 'hosts["eth0.100"]');
 });
@@ -137,8 +137,8 @@ test('form: typing goes to the focused field; focus wraps; refusal clears submit
   f = formReducer(f, { type: 'type', text: 'ab' });
   f = formReducer(f, { type: 'erase' });
   f = formReducer(f, { type: 'focus', delta: -1 });
-  f = formReducer(f, { type: 'type', text: '::1' });
-  assert.deepEqual(f.values, { name: 'a', prefix: '::1' });
+  f = formReducer(f, { type: 'type', text: 'web' });
+  assert.deepEqual(f.values, { name: 'a', networks: 'web' }, 'focus wraps from the first field to the last');
   f = formReducer(f, { type: 'submitting' });
   f = formReducer(f, { type: 'refused', problems: [{ code: 'c', path: 'hosts.a.prefix', message: 'm' }], pathOf: (n) => `hosts.a.${n}` });
   assert.deepEqual([f.submitting, f.fieldProblems], [false, { prefix: ['m'] }]);
@@ -196,9 +196,9 @@ test('logs: bounded buffer, reload replaces, filter cycles through components an
 
 test('candidate edits add and remove a host, leave other keys alone and omit a blank prefix', () => {
   const doc = { version: 1, hosts: { a: { interface: 'lan0', nextHop: 'fe80::1' } }, firewall: { allowSsh: true } };
-  const added = withHost(doc, { name: ' b ', interface: 'lan0', nextHop: ' fe80::2 ', prefix: '' });
+  const added = withHost(doc, { name: ' b ', interface: 'lan0', nextHop: ' fe80::2 ', prefix: '', networks: [] });
   assert.deepEqual(added, { version: 1, hosts: { a: { interface: 'lan0', nextHop: 'fe80::1' }, b: { interface: 'lan0', nextHop: 'fe80::2' } }, firewall: { allowSsh: true } });
-  assert.deepEqual(withHost(doc, { name: 'c', interface: 'x', nextHop: 'y', prefix: '2001:db8::/48' }).hosts, { ...doc.hosts, c: { interface: 'x', nextHop: 'y', prefix: '2001:db8::/48' } });
+  assert.deepEqual(withHost(doc, { name: 'c', interface: 'x', nextHop: 'y', prefix: '2001:db8::/48', networks: [] }).hosts, { ...doc.hosts, c: { interface: 'x', nextHop: 'y', prefix: '2001:db8::/48' } });
   assert.deepEqual(withoutHost(added, 'a').hosts, { b: { interface: 'lan0', nextHop: 'fe80::2' } });
   assert.deepEqual(doc.hosts, { a: { interface: 'lan0', nextHop: 'fe80::1' } }, 'the input is not mutated');
 });

@@ -1,21 +1,24 @@
-// Changes: the candidate against running, commit with a comment (optionally commit-confirm), a
-// visible confirm countdown, and history with rollback. A diff on the management path warns and
-// defaults to commit-confirm, so an edit that locks the operator out undoes itself.
+// Changes: the candidate against running, commit with a comment (optionally commit-confirm, with
+// a window the operator types: `120s`, `5`, `2m`), a visible confirm countdown, and history with
+// rollback. A diff on the management path warns and defaults to commit-confirm, so an edit that
+// locks the operator out undoes itself.
 import { Box, Text, useInput } from 'ink';
-import { createElement as h, useEffect, useReducer, type ReactElement } from 'react';
+import { createElement as h, type ReactElement } from 'react';
 import type { CandidateDto, DiffEntryDto, InterfaceDto, RevisionDto } from '../../src/api/types.ts';
 import { ApiError } from '../../src/api/types.ts';
 import { Note, Prompt, Section } from '../components/chrome.ts';
 import { Table } from '../components/table.ts';
 import { clockTime, secondsLeft, truncate } from '../components/text.ts';
+import { useKeyedReducer } from '../hooks/use-keyed-reducer.ts';
 import { usePolled, useTicker } from '../hooks/use-polled.ts';
 import { mgmtInterfacesIn } from '../state/candidate-edits.ts';
-import { changesReducer, DEFAULT_CONFIRM_SECONDS, initialChanges, lockoutRisks } from '../state/changes.ts';
+import { changesReducer, DEFAULT_CONFIRM_SECONDS, initialChanges, lockoutRisks, parseConfirmWindow } from '../state/changes.ts';
 import { clampIndex } from '../state/selection.ts';
 import type { KeyHelp, ScreenProps } from './screen.ts';
 
 export const changesKeys: KeyHelp = [
-  ['c', 'commit the candidate (asks for a comment, then commit or commit-confirm)'],
+  ['c', 'commit the candidate (asks for a comment, then commit, or commit-confirm and its window)'],
+  ['Ctrl-U', `clear the confirm window to type a new one (${DEFAULT_CONFIRM_SECONDS}s by default)`],
   ['y', 'confirm a pending commit-confirm before its countdown ends'],
   ['↑ ↓', 'select a revision in history'],
   ['b', 'roll back to the selected revision (asks first)'],
@@ -35,6 +38,12 @@ export function diffLine(d: DiffEntryDto): string {
   return `~ ${d.path} ${compact(d.before)} → ${compact(d.after)}`;
 }
 
+/** The window prompt: the typed text, then either the problem with it or how to go on. */
+export function windowPrompt(text: string, problem: string | undefined): string {
+  const tail = problem === undefined ? '(90, 90s, 2m) Enter commit-confirm · Esc back' : `✗ ${problem}`;
+  return `Confirm within: ${text}_   ${tail}`;
+}
+
 interface ChangesData {
   readonly candidate: CandidateDto;
   readonly history: readonly RevisionDto[];
@@ -45,14 +54,13 @@ export function ChangesScreen(p: ScreenProps): ReactElement {
   const { session, width, height, status } = p;
   const pal = session.palette;
   useTicker(1000);
-  const [state, dispatch] = useReducer(changesReducer, initialChanges);
+  const { capture } = session;
+  const [state, dispatch, latest] = useKeyedReducer(changesReducer, initialChanges, (s) => capture(s.mode !== 'browse'));
   const ev = session.events;
   const polled = usePolled(session, async (c): Promise<ChangesData> => {
     const [candidate, history, interfaces] = await Promise.all([c.candidate(), c.history(50), c.interfaces()]);
     return { candidate, history, interfaces };
   }, [ev.commit, ev.rollback, ev.confirm]);
-  const { capture } = session;
-  useEffect(() => capture(state.mode !== 'browse'), [capture, state.mode]);
   const diff = polled.data?.candidate.diff ?? [];
   const history = polled.data?.history ?? [];
   const mgmt = [
@@ -77,15 +85,22 @@ export function ChangesScreen(p: ScreenProps): ReactElement {
       },
     );
   };
-  const commit = (confirm: boolean): void => {
-    const comment = state.comment.trim() === '' ? 'committed from the TUI' : state.comment.trim();
-    run(confirm ? 'commit-confirm' : 'commit', () =>
-      session.client.commit(confirm ? { comment, confirmSeconds: DEFAULT_CONFIRM_SECONDS } : { comment }),
+  /** Commits; with `confirmSeconds` the revision rolls back unless confirmed within that time. */
+  const commit = (confirmSeconds?: number): void => {
+    const typed = latest().comment.trim();
+    const comment = typed === '' ? 'committed from the TUI' : typed;
+    run(confirmSeconds === undefined ? 'commit' : 'commit-confirm', () =>
+      session.client.commit(confirmSeconds === undefined ? { comment } : { comment, confirmSeconds }),
     );
+  };
+  const commitWithWindow = (): void => {
+    const parsed = parseConfirmWindow(latest().window);
+    if (parsed.ok) commit(parsed.seconds);
+    else dispatch({ type: 'window-refused', message: parsed.message });
   };
 
   useInput((input, key) => {
-    switch (state.mode) {
+    switch (latest().mode) {
       case 'comment':
         if (key.escape) dispatch({ type: 'cancel' });
         else if (key.return) dispatch({ type: 'comment-done' });
@@ -95,12 +110,20 @@ export function ChangesScreen(p: ScreenProps): ReactElement {
       case 'choose':
         // With a lockout risk Enter means commit-confirm; plain commit needs an explicit `n`.
         if (key.escape) dispatch({ type: 'cancel' });
-        else if (key.return) commit(risks.length > 0);
-        else if (input === 'k') commit(true);
-        else if (input === 'n' && risks.length > 0) commit(false);
+        else if (key.return && risks.length > 0) dispatch({ type: 'ask-window' });
+        else if (key.return) commit();
+        else if (input === 'k') dispatch({ type: 'ask-window' });
+        else if (input === 'n' && risks.length > 0) commit();
+        return;
+      case 'window':
+        if (key.escape) dispatch({ type: 'back' });
+        else if (key.return) commitWithWindow();
+        else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+        else if (key.ctrl && input === 'u') dispatch({ type: 'clear' });
+        else if (input !== '' && !key.ctrl && !key.meta && !key.tab) dispatch({ type: 'type', text: input });
         return;
       case 'confirm-rollback': {
-        const rev = history[selected];
+        const rev = history[clampIndex(latest().selected, history.length)];
         if (input === 'y' && rev !== undefined) run('rollback', () => session.client.rollback(rev.number, `rollback to ${rev.number} from the TUI`));
         else if (input === 'n' || key.escape) dispatch({ type: 'cancel' });
         return;
@@ -124,20 +147,16 @@ export function ChangesScreen(p: ScreenProps): ReactElement {
   if (risks.length > 0) {
     top.push(h(Note, { key: 'lk', width, color: pal.warn, text: `! touches the management path (${risks.map((r) => r.path).join(', ')}): commit defaults to commit-confirm` }));
   }
+  const prompt = (text: string): ReactElement => h(Prompt, { width, palette: pal, text });
+  const rollbackTo = history[selected];
   const bottom =
-    state.mode === 'comment'
-      ? h(Prompt, { width, palette: pal, text: `Comment: ${state.comment}_   Enter next · Esc cancel` })
-      : state.mode === 'choose'
-        ? h(Prompt, {
-            width,
-            palette: pal,
-            text: risks.length > 0
-              ? `Enter commit-confirm (${DEFAULT_CONFIRM_SECONDS} s) · n commit without confirm · Esc cancel`
-              : `Enter commit · k commit-confirm (${DEFAULT_CONFIRM_SECONDS} s) · Esc cancel`,
-          })
-        : state.mode === 'confirm-rollback' && history[selected] !== undefined
-          ? h(Prompt, { width, palette: pal, text: `Roll back to revision ${history[selected]?.number}? y/n` })
-          : h(Note, { width, color: pal.muted, text: state.busy ? 'working…' : state.message ?? polled.error ?? '' });
+    state.mode === 'comment' ? prompt(`Comment: ${state.comment}_   Enter next · Esc cancel`)
+    : state.mode === 'choose' ? prompt(risks.length > 0
+        ? 'Enter commit-confirm (window next) · n commit without confirm · Esc cancel'
+        : 'Enter commit · k commit-confirm (window next) · Esc cancel')
+    : state.mode === 'window' ? prompt(windowPrompt(state.window, state.windowProblem))
+    : state.mode === 'confirm-rollback' && rollbackTo !== undefined ? prompt(`Roll back to revision ${rollbackTo.number}? y/n`)
+    : h(Note, { width, color: pal.muted, text: state.busy ? 'working…' : state.message ?? polled.error ?? '' });
   const room = Math.max(4, height - top.length - 3);
   const diffRows = Math.min(diff.length, Math.max(1, Math.floor(room / 2) - 1));
   const historyRows = Math.max(2, room - diffRows);

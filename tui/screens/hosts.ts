@@ -1,8 +1,8 @@
 // Hosts & routes: container hosts with their prefix (/48) and networks (/80s), the routes the
-// apply loop installs and its drift repairs. `a` adds a host through a form that puts the
-// candidate; `d` removes one. Nothing applies until a commit on the Changes screen.
+// apply loop installs and its drift repairs. `a` adds a host, with its container networks,
+// through a form that puts the candidate; `d` removes one. Nothing applies until a commit on the Changes screen.
 import { Box, useInput } from 'ink';
-import { createElement as h, useEffect, useReducer, type ReactElement } from 'react';
+import { createElement as h, type ReactElement } from 'react';
 import type { HostDto, ReconcileDto, RouteDto } from '../../src/api/types.ts';
 import { ApiError } from '../../src/api/types.ts';
 import { healthColor } from '../components/palette.ts';
@@ -10,8 +10,9 @@ import { Note, Prompt, Section } from '../components/chrome.ts';
 import { Form } from '../components/form.ts';
 import { Table } from '../components/table.ts';
 import { clockTime } from '../components/text.ts';
+import { useKeyedReducer } from '../hooks/use-keyed-reducer.ts';
 import { usePolled } from '../hooks/use-polled.ts';
-import { hostPath, withHost, withoutHost } from '../state/candidate-edits.ts';
+import { hostPath, parseNetworks, withHost, withoutHost } from '../state/candidate-edits.ts';
 import { hostsReducer, initialHosts } from '../state/hosts.ts';
 import { clampIndex } from '../state/selection.ts';
 import type { KeyHelp, ScreenProps } from './screen.ts';
@@ -38,7 +39,8 @@ export function reconcileLine(r: ReconcileDto): string {
 export function HostsScreen(p: ScreenProps): ReactElement {
   const { session, width, height } = p;
   const pal = session.palette;
-  const [state, dispatch] = useReducer(hostsReducer, initialHosts);
+  const { capture } = session;
+  const [state, dispatch, latest] = useKeyedReducer(hostsReducer, initialHosts, (s) => capture(s.mode !== 'browse'));
   const polled = usePolled(session, async (c): Promise<HostsData> => {
     const [hosts, routes, reconcile] = await Promise.all([c.hosts(), c.routes(), c.reconcile()]);
     return { hosts, routes, reconcile };
@@ -46,8 +48,6 @@ export function HostsScreen(p: ScreenProps): ReactElement {
   const hosts = polled.data?.hosts ?? [];
   const routes = polled.data?.routes ?? [];
   const selected = clampIndex(state.selected, hosts.length);
-  const { capture } = session;
-  useEffect(() => capture(state.mode !== 'browse'), [capture, state.mode]);
 
   /** Applies `edit` to the candidate; a refusal comes back as problems with paths. */
   const putEdit = async (edit: (doc: unknown) => unknown): Promise<readonly { code: string; message: string; path?: string }[] | undefined> => {
@@ -64,7 +64,7 @@ export function HostsScreen(p: ScreenProps): ReactElement {
   };
 
   const submit = (): void => {
-    const v = state.form.values;
+    const v = latest().form.values;
     const name = (v.name ?? '').trim();
     dispatch({ type: 'form', action: { type: 'submitting' } });
     const pathOf = (field: string): string => (field === 'name' ? hostPath(name) : hostPath(name, field));
@@ -72,7 +72,13 @@ export function HostsScreen(p: ScreenProps): ReactElement {
       dispatch({ type: 'form', action: { type: 'refused', pathOf, problems: [{ code: 'required', path: hostPath(''), message: 'Give the host a name.' }] } });
       return;
     }
-    void putEdit((doc) => withHost(doc, { name, interface: v.interface ?? '', nextHop: v.nextHop ?? '', prefix: v.prefix ?? '' })).then((problems) => {
+    const { networks, duplicates } = parseNetworks(v.networks ?? '');
+    if (duplicates.length > 0) {
+      const message = `${duplicates.join(', ')} ${duplicates.length === 1 ? 'is' : 'are'} named more than once; give each network its own name.`;
+      dispatch({ type: 'form', action: { type: 'refused', pathOf, problems: [{ code: 'duplicate', path: hostPath(name, 'networks'), message }] } });
+      return;
+    }
+    void putEdit((doc) => withHost(doc, { name, interface: v.interface ?? '', nextHop: v.nextHop ?? '', prefix: v.prefix ?? '', networks })).then((problems) => {
       if (problems === undefined) dispatch({ type: 'close', message: `${name} is in the candidate — commit it on 8 Changes` });
       else dispatch({ type: 'form', action: { type: 'refused', problems, pathOf } });
     });
@@ -88,7 +94,8 @@ export function HostsScreen(p: ScreenProps): ReactElement {
   };
 
   useInput((input, key) => {
-    if (state.mode === 'form') {
+    const mode = latest().mode;
+    if (mode === 'form') {
       if (key.escape) dispatch({ type: 'close' });
       else if (key.return) submit();
       else if (key.tab || key.downArrow) dispatch({ type: 'form', action: { type: 'focus', delta: key.shift ? -1 : 1 } });
@@ -97,8 +104,8 @@ export function HostsScreen(p: ScreenProps): ReactElement {
       else if (input !== '' && !key.ctrl && !key.meta) dispatch({ type: 'form', action: { type: 'type', text: input } });
       return;
     }
-    if (state.mode === 'confirm-remove') {
-      const host = hosts[selected];
+    if (mode === 'confirm-remove') {
+      const host = hosts[clampIndex(latest().selected, hosts.length)];
       if (input === 'y' && host !== undefined) remove(host.name);
       else if (input === 'n' || key.escape) dispatch({ type: 'close' });
       return;

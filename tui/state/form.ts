@@ -38,6 +38,15 @@ export function pathWithin(path: string, base: string): boolean {
   return path === base || path.startsWith(`${base}.`) || path.startsWith(`${base}[`);
 }
 
+/**
+ * A problem's message as its field shows it: prefixed with the part of the path below the field,
+ * so one field holding several things (the Networks list) says which one is wrong: `web.prefix: …`.
+ */
+function withinField(path: string, base: string, message: string): string {
+  const rest = path.slice(base.length).replace(/^\./, '');
+  return rest === '' ? message : `${rest}: ${message}`;
+}
+
 /** Sorts problems to fields by path; `pathOf(field)` is the config path a field edits. */
 export function placeProblems(
   fields: readonly FieldSpec[],
@@ -54,7 +63,7 @@ export function placeProblems(
           .filter((f) => pathWithin(p.path ?? '', pathOf(f.name)))
           .sort((a, b) => pathOf(b.name).length - pathOf(a.name).length)[0];
     if (field === undefined) formProblems.push(p.path === undefined ? p.message : `${p.path}: ${p.message}`);
-    else (fieldProblems[field.name] ??= []).push(p.message);
+    else (fieldProblems[field.name] ??= []).push(withinField(p.path ?? '', pathOf(field.name), p.message));
   }
   return { fieldProblems, formProblems };
 }

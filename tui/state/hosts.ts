@@ -7,6 +7,7 @@ export const HOST_FIELDS: readonly FieldSpec[] = [
   { name: 'interface', label: 'Interface', hint: 'link the host is on' },
   { name: 'nextHop', label: 'Next hop', hint: 'the host’s address on that link' },
   { name: 'prefix', label: 'Prefix', hint: 'blank: allocate from the pool' },
+  { name: 'networks', label: 'Networks', hint: 'web, db=prefix; blank: none' },
 ];
 
 export interface HostsState {
