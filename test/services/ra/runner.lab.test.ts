@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { labSkipReason, rdisc6, withLab, type Lab, type LabSpec } from '../../lab/index.ts';
 import { raSchema, type RaConfig } from '../../../src/config/ra-schema.ts';
 import { openIcmp6Socket } from '../../../src/io/raw.ts';
@@ -41,6 +43,14 @@ async function ready(lab: Lab, node: string, ifname: string): Promise<string> {
     timeoutMs: 5000,
     what: `a link-local address on ${node}/${ifname}`,
   });
+}
+
+/** Heap in use after a full collection, and RSS: what a flood must not make grow. */
+function settledMemory(): { heap: number; rss: number } {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
 }
 
 /** When the runner handed each multicast RA to the kernel, by its own clock (ms). */
@@ -158,6 +168,7 @@ test('an RS flood never gets multicast RAs closer than MIN_DELAY_BETWEEN_RAS', {
     await withRunner(lab, config(), async (runner, multicastSent) => {
       const capture = await lab.capture('host', 'h0', { filter: 'icmp6 and ip6[40] == 134', name: 'ra-flood' });
       const floodStart = multicastSent.length;
+      const before = settledMemory();
       const sender = openIcmp6Socket({ ifname: 'h0', netns: lab.ns('host'), types: [134] });
       // No SLLAO: each RS asks for the multicast answer (RFC 7772 unicast needs one).
       const rs = unwrap(serializeNdp({ type: 'rs', options: [] }));
@@ -200,6 +211,12 @@ test('an RS flood never gets multicast RAs closer than MIN_DELAY_BETWEEN_RAS', {
       // The flood was answered, by a few coalesced RAs rather than one per RS.
       assert.ok(times.length * 100 < received, `${times.length} multicast RAs for ${received} RSs`);
       assert.equal(runner.status().drops['hop-limit'] ?? 0, 0);
+      // Nothing per RS is kept: the heap after a full GC and the RSS stay where they were. The
+      // allowance covers first-run warm-up (~0.4 MiB here; later floods add nothing), while a leak
+      // of even 500 bytes per RS would exceed it.
+      const after = settledMemory();
+      assert.ok(after.heap - before.heap < 2 ** 20, `heap grew ${((after.heap - before.heap) / 2 ** 20).toFixed(2)} MiB over the flood`);
+      assert.ok(after.rss - before.rss < 32 * 2 ** 20, `RSS grew ${((after.rss - before.rss) / 2 ** 20).toFixed(1)} MiB over the flood`);
     });
   }),
 );
