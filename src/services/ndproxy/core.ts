@@ -8,6 +8,7 @@
 import { solicitedNodeAddress } from '../../net/eui64.ts';
 import { rateLimiter, take, type BucketSpec, type RateLimiter } from './ratelimit.ts';
 import { findRule, type ProxyRule } from './rules.ts';
+import type { MacValue } from './wire.ts';
 import { emptySessions, lookup, remove, sessionKey, store, allSessions, type Session, type SessionTable, type Waiter } from './sessions.ts';
 
 export interface Limits {
@@ -52,9 +53,9 @@ export interface NsInput {
   readonly destination: bigint;
   readonly target: bigint;
   /** The Ethernet source of the frame. */
-  readonly sourceMac: string;
-  /** The Source Link-Layer Address option, when the NS carried one. */
-  readonly sourceLla?: string;
+  readonly sourceMac: MacValue;
+  /** The Source Link-Layer Address option, when the NS carried an Ethernet-sized one. */
+  readonly sourceLla?: MacValue | undefined;
 }
 
 export type ProxyInput =
@@ -69,7 +70,7 @@ export interface SendNa {
   readonly target: bigint;
   /** The asker, or ff02::1 for an answer to DAD (§7.2.4). */
   readonly destination: bigint;
-  readonly destinationMac: string;
+  readonly destinationMac: MacValue;
   readonly solicited: boolean;
   readonly router: true;
   readonly override: false;
@@ -87,7 +88,8 @@ export interface Decision {
 }
 
 export const ALL_NODES = 0xff020000000000000000000000000001n;
-const ALL_NODES_MAC = '33:33:00:00:00:01';
+/** 33:33:00:00:00:01, the Ethernet group of ff02::1 (RFC 2464 §7). */
+export const ALL_NODES_MAC: MacValue = 0x3333_0000_0001;
 
 export function initialState(rules: readonly ProxyRule[], limits: Limits = DEFAULT_LIMITS): ProxyState {
   return {
@@ -108,7 +110,7 @@ export function withRules(state: ProxyState, rules: readonly ProxyRule[]): Proxy
   const next = { ...state, rules };
   for (const s of allSessions(state.sessions)) {
     const r = findRule(rules, s.upstream, s.target);
-    if (r === undefined || r.mode === 'static' || r.mode === 'kernel') remove(state.sessions, sessionKey(s.upstream, s.target));
+    if (r === undefined || r.mode === 'static' || r.mode === 'kernel') remove(state.sessions, sessionKey(state.sessions, s.upstream, s.target));
   }
   return next;
 }
@@ -154,7 +156,8 @@ function answer(state: ProxyState, upstream: string, target: bigint, w: Waiter):
 function onSolicitation(state: ProxyState, ns: NsInput, now: number): ProxyAction[] {
   count(state, 'solicitations');
   const dad = ns.source === 0n;
-  const sourceKey = dad ? `mac ${ns.sourceMac}` : ns.source.toString(16);
+  // A MAC (a number) never equals an address (a bigint) as a Map key, so one table holds both.
+  const sourceKey = dad ? ns.sourceMac : ns.source;
   if (!take(state.perSource, sourceKey, now)) return drop(state, 'rate-limited');
   // A proxy answers what was asked of the target: its solicited-node group (resolution, DAD) or
   // the target itself (unicast NUD, §7.3.1). Anything else was meant for another node.
@@ -167,7 +170,7 @@ function onSolicitation(state: ProxyState, ns: NsInput, now: number): ProxyActio
     if (dad && !rule.answerDadStatic) return drop(state, 'dad-static');
     return [answer(state, ns.upstream, ns.target, waiter)];
   }
-  const key = sessionKey(ns.upstream, ns.target);
+  const key = sessionKey(state.sessions, ns.upstream, ns.target);
   const s = lookup(state.sessions, key, now);
   if (s?.state === 'alive') return [answer(state, ns.upstream, ns.target, waiter)];
   if (s?.state === 'dead') return drop(state, 'negative-cache');
@@ -200,7 +203,7 @@ function onProbeResult(state: ProxyState, target: bigint, ifname: string, alive:
   const actions: ProxyAction[] = [];
   let matched = false;
   for (const upstream of new Set(state.rules.map((r) => r.upstream))) {
-    const key = sessionKey(upstream, target);
+    const key = sessionKey(state.sessions, upstream, target);
     const s = state.sessions.alive.get(key) ?? state.sessions.pending.get(key);
     if (s === undefined || (s.ifname !== undefined && s.ifname !== ifname)) continue;
     const rule = findRule(state.rules, upstream, target);
@@ -223,7 +226,7 @@ function onProbeResult(state: ProxyState, target: bigint, ifname: string, alive:
 function onTick(state: ProxyState, now: number): ProxyAction[] {
   for (const s of allSessions(state.sessions)) {
     if (s.expiresAt > now) continue;
-    const key = sessionKey(s.upstream, s.target);
+    const key = sessionKey(state.sessions, s.upstream, s.target);
     if (s.state === 'probing') {
       count(state, 'probe-timeouts');
       count(state, 'drop:not-alive', s.waiters.length);

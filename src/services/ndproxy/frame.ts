@@ -1,14 +1,20 @@
-// Ethernet + IPv6 framing for the proxy's AF_PACKET socket. Frames from a packet socket have had
-// no kernel checks at all, so every header is checked here before the ND rules of
-// src/proto/ndp (RFC 4861 §7.1.1) are applied; answers are built as whole frames. Pure.
-import { addressFromBytes, addressToBytes, formatAddress } from '../../net/address.ts';
-import { formatMac, parseMac } from '../../net/eui64.ts';
-import { NEXT_HEADER_ICMPV6 } from '../../proto/checksum.ts';
-import { parseNdp, serializeNdp, validateReceived, type DropReason } from '../../proto/ndp/index.ts';
+// Ethernet + IPv6 + ICMPv6 checks for the proxy's AF_PACKET socket. Frames from a packet socket
+// have had no kernel checks at all, so every header and every receive rule of RFC 4861 §7.1.1
+// is checked here, on the bytes where they lie: no address text, no parsed message, no option
+// list. The drop reasons are those of src/proto/ndp's validateReceived, in the same order, so a
+// counter means the same thing whichever path dropped the packet; two differences are deliberate
+// (a multicast source is dropped, a malformed option an NS does not use is ignored). Pure.
+import type { DropReason } from '../../proto/ndp/index.ts';
+import { icmpChecksum, readAddress, readMac, type MacValue } from './wire.ts';
 
-const ETHERNET_HEADER = 14;
-const IPV6_HEADER = 40;
-const ETHERTYPE_IPV6 = 0x86dd;
+export const ETHERNET_HEADER = 14;
+export const IPV6_HEADER = 40;
+export const ETHERTYPE_IPV6 = 0x86dd;
+const NEXT_HEADER_ICMPV6 = 58;
+const NEIGHBOR_SOLICITATION = 135;
+/** RFC 4861 §7.1.1: type, code, checksum, reserved word and target. */
+const NS_LENGTH = 24;
+const SOURCE_LLA = 1;
 
 /** Why a frame is not a Neighbor Solicitation worth deciding on. */
 export type FrameDropReason =
@@ -18,15 +24,16 @@ export type FrameDropReason =
   | 'ip-length'
   | 'extension-header'
   | 'not-ns'
+  | 'source-multicast'
   | DropReason;
 
 export interface ReceivedNs {
-  readonly sourceMac: string;
-  readonly destinationMac: string;
+  readonly sourceMac: MacValue;
   readonly source: bigint;
   readonly destination: bigint;
   readonly target: bigint;
-  readonly sourceLla?: string;
+  /** A Source Link-Layer Address option of Ethernet size (the first SLLAO, when it is one). */
+  readonly sourceLla: MacValue | undefined;
 }
 
 export type FrameResult = { readonly ok: true; readonly ns: ReceivedNs } | { readonly ok: false; readonly reason: FrameDropReason };
@@ -38,88 +45,83 @@ const fail = (reason: FrameDropReason): FrameResult => ({ ok: false, reason });
  * length is ignored (short frames are padded to 60 bytes); a payload length pointing past the
  * frame is a truncated packet.
  */
-export function receiveNs(frame: Uint8Array, ifindex: number): FrameResult {
+export function receiveNs(frame: Uint8Array): FrameResult {
   if (frame.length < ETHERNET_HEADER + IPV6_HEADER) return fail('frame-too-short');
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  if (view.getUint16(12) !== ETHERTYPE_IPV6) return fail('not-ipv6');
+  if (((frame[12]! << 8) | frame[13]!) !== ETHERTYPE_IPV6) return fail('not-ipv6');
   const ip = ETHERNET_HEADER;
   if (frame[ip]! >> 4 !== 6) return fail('ip-version');
-  const payloadLength = view.getUint16(ip + 4);
-  const end = ip + IPV6_HEADER + payloadLength;
-  if (end > frame.length) return fail('ip-length');
+  const length = (frame[ip + 4]! << 8) | frame[ip + 5]!;
+  const icmp = ip + IPV6_HEADER;
+  if (icmp + length > frame.length) return fail('ip-length');
   // A genuine NS has no extension header, and one in a fragment must be dropped (RFC 6980 §5).
   if (frame[ip + 6] !== NEXT_HEADER_ICMPV6) return fail('extension-header');
-  const source = addressFromBytes(frame, ip + 8).value;
-  const destination = addressFromBytes(frame, ip + 24).value;
-  const icmp = frame.subarray(ip + IPV6_HEADER, end);
-  if (icmp.length < 1 || icmp[0] !== 135) return fail('not-ns');
-  const reason = validateReceived(icmp, {
-    hopLimit: frame[ip + 7]!,
-    source: formatAddress(source),
-    destination: formatAddress(destination),
-    ifindex,
-  });
-  if (reason !== undefined) return fail(reason);
-  const msg = parseNdp(icmp);
-  // validateReceived has parsed the same bytes already; this cannot fail, but stays total.
-  if (!msg.ok || msg.value.type !== 'ns') return fail('not-ns');
-  const sllao = msg.value.options.find((o) => o.type === 'source-lla');
-  return {
-    ok: true,
-    ns: {
-      sourceMac: formatMac(frame.subarray(6, 12)),
-      destinationMac: formatMac(frame.subarray(0, 6)),
-      source,
-      destination,
-      target: addressFromBytes(icmp, 8).value,
-      // Only an Ethernet-sized SLLAO can address an Ethernet frame; otherwise answer the frame's source.
-      ...(sllao?.type === 'source-lla' && parseMac(sllao.address).ok ? { sourceLla: sllao.address } : {}),
-    },
+  if (length < 1 || frame[icmp] !== NEIGHBOR_SOLICITATION) return fail('not-ns');
+  // §7.1.1: 255 proves no router forwarded it.
+  if (frame[ip + 7] !== 255) return fail('hop-limit');
+  if (length >= 2 && frame[icmp + 1] !== 0) return fail('bad-code');
+  if (length < 4 || icmpChecksum(frame, ip, length) !== 0) return fail('bad-checksum');
+  if (length < NS_LENGTH) return fail('too-short');
+  const options = scanOptions(frame, icmp + NS_LENGTH, icmp + length);
+  if (typeof options === 'string') return fail(options);
+  // The first byte tells multicast (ff00::/8) apart; the bigints are made only for what passes.
+  if (frame[icmp + 8] === 0xff) return fail('ns-multicast-target');
+  // RFC 4291 §2.7: a multicast source is never valid, and the answer would go to a group.
+  if (frame[ip + 8] === 0xff) return fail('source-multicast');
+  if (isUnspecifiedAt(frame, ip + 8)) {
+    if (!isSolicitedNodeAt(frame, ip + 24)) return fail('ns-unspecified-bad-destination');
+    if (options.hasSourceLla) return fail('ns-unspecified-with-sllao');
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const ns: ReceivedNs = {
+    sourceMac: readMac(frame, 6),
+    source: readAddress(view, ip + 8),
+    destination: readAddress(view, ip + 24),
+    target: readAddress(view, icmp + 8),
+    sourceLla: options.sourceLla,
   };
+  return { ok: true, ns };
 }
 
-export interface NaFrame {
-  readonly sourceMac: string;
-  readonly destinationMac: string;
-  /** An address of the sending interface (its link-local one), as §7.2.2 asks of NA sources. */
-  readonly source: bigint;
-  readonly destination: bigint;
-  readonly target: bigint;
-  readonly router: boolean;
-  readonly solicited: boolean;
-  readonly override: boolean;
-  /** The Target Link-Layer Address option: the MAC the asker should send to (ours). */
-  readonly targetLla: string;
+interface NsOptions {
+  readonly hasSourceLla: boolean;
+  /** The first SLLAO's MAC when that option is one unit (6 bytes): only then can it address an Ethernet frame. */
+  readonly sourceLla: MacValue | undefined;
 }
 
-/** A whole Ethernet frame carrying the NA, hop limit 255 (§7.1.2) and its checksum filled in. */
-export function buildNaFrame(na: NaFrame): Uint8Array {
-  const icmp = serializeNdp(
-    {
-      type: 'na',
-      router: na.router,
-      solicited: na.solicited,
-      override: na.override,
-      target: formatAddress(na.target),
-      options: [{ type: 'target-lla', address: na.targetLla }],
-    },
-    { source: formatAddress(na.source), destination: formatAddress(na.destination) },
-  );
-  if (!icmp.ok) throw new Error(`cannot build a proxy NA: ${icmp.error.message}`);
-  const dst = parseMac(na.destinationMac);
-  const src = parseMac(na.sourceMac);
-  if (!dst.ok || !src.ok) throw new Error(`cannot build a proxy NA: bad MAC ${na.destinationMac} or ${na.sourceMac}`);
-  const frame = new Uint8Array(ETHERNET_HEADER + IPV6_HEADER + icmp.value.length);
-  const view = new DataView(frame.buffer);
-  frame.set(dst.value, 0);
-  frame.set(src.value, 6);
-  view.setUint16(12, ETHERTYPE_IPV6);
-  view.setUint32(ETHERNET_HEADER, 0x60000000);
-  view.setUint16(ETHERNET_HEADER + 4, icmp.value.length);
-  frame[ETHERNET_HEADER + 6] = NEXT_HEADER_ICMPV6;
-  frame[ETHERNET_HEADER + 7] = 255;
-  frame.set(addressToBytes(na.source), ETHERNET_HEADER + 8);
-  frame.set(addressToBytes(na.destination), ETHERNET_HEADER + 24);
-  frame.set(icmp.value, ETHERNET_HEADER + IPV6_HEADER);
-  return frame;
+const NO_OPTIONS: NsOptions = { hasSourceLla: false, sourceLla: undefined };
+
+/**
+ * Walks the options from `at` to `end` (RFC 4861 §4.6 framing: a type and a length byte, length
+ * in 8-byte units, never 0, never past the end). Only the SLLAO is read: §7.1.1 has a receiver
+ * ignore the contents of options an NS does not use, and skip unknown ones.
+ */
+function scanOptions(frame: Uint8Array, at: number, end: number): NsOptions | DropReason {
+  if (at === end) return NO_OPTIONS;
+  let hasSourceLla = false;
+  let sourceLla: MacValue | undefined;
+  while (at < end) {
+    if (at + 2 > end) return 'option-overrun';
+    const units = frame[at + 1]!;
+    if (units === 0) return 'option-length-zero';
+    if (at + units * 8 > end) return 'option-overrun';
+    if (frame[at] === SOURCE_LLA && !hasSourceLla) {
+      hasSourceLla = true;
+      if (units === 1) sourceLla = readMac(frame, at + 2);
+    }
+    at += units * 8;
+  }
+  return { hasSourceLla, sourceLla };
+}
+
+function isUnspecifiedAt(frame: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + 16; i++) if (frame[i] !== 0) return false;
+  return true;
+}
+
+/** RFC 4291 §2.7.1: ff02::1:ff00:0/104. */
+const SOLICITED_NODE_HEAD = [0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff] as const;
+
+function isSolicitedNodeAt(frame: Uint8Array, at: number): boolean {
+  for (let i = 0; i < SOLICITED_NODE_HEAD.length; i++) if (frame[at + i] !== SOLICITED_NODE_HEAD[i]) return false;
+  return true;
 }

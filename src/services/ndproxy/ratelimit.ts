@@ -14,10 +14,13 @@ interface Bucket {
   at: number;
 }
 
+/** What a bucket is kept for: an address (bigint), a MAC (number), or a name. */
+export type RateKey = bigint | number | string;
+
 export interface RateLimiter {
   readonly spec: BucketSpec;
   readonly maxKeys: number;
-  readonly buckets: Map<string, Bucket>;
+  readonly buckets: Map<RateKey, Bucket>;
 }
 
 export function rateLimiter(spec: BucketSpec, maxKeys: number): RateLimiter {
@@ -26,7 +29,7 @@ export function rateLimiter(spec: BucketSpec, maxKeys: number): RateLimiter {
 }
 
 /** Takes one token for `key` at `now` (epoch ms); false when its bucket is empty. */
-export function take(l: RateLimiter, key: string, now: number): boolean {
+export function take(l: RateLimiter, key: RateKey, now: number): boolean {
   let b = l.buckets.get(key);
   if (b === undefined) {
     b = { tokens: l.spec.burst, at: now };

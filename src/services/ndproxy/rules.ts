@@ -2,7 +2,7 @@
 // rule answers for a target on an upstream interface. Pure.
 import type { NdproxyConfig } from '../../config/schema.ts';
 import { parseAddress } from '../../net/address.ts';
-import { contains, formatPrefix, parsePrefix } from '../../net/prefix.ts';
+import { formatPrefix, parsePrefix, prefixMask } from '../../net/prefix.ts';
 import type { Prefix } from '../../net/prefix.ts';
 
 export type ProxyMode = 'static' | 'auto' | 'iface' | 'kernel';
@@ -11,6 +11,8 @@ export interface ProxyRule {
   /** Interface the solicitations arrive on and the answers leave from. */
   readonly upstream: string;
   readonly prefix: Prefix;
+  /** `prefixMask(prefix.length)`, computed once: the match runs for every solicitation. */
+  readonly mask: bigint;
   readonly mode: ProxyMode;
   /** How long a target found alive is answered without a new probe. */
   readonly ttlMs: number;
@@ -49,6 +51,7 @@ export function rulesFromConfig(config: NdproxyConfig, options: RuleOptions = {}
     out.push({
       upstream: r.upstream,
       prefix: prefix.value,
+      mask: prefixMask(prefix.value.length),
       mode: r.mode,
       ttlMs: r.ttl * 1000,
       ...(r.mode === 'iface' ? { iface: r.interface } : {}),
@@ -66,7 +69,7 @@ export function rulesFromConfig(config: NdproxyConfig, options: RuleOptions = {}
  */
 export function findRule(rules: readonly ProxyRule[], upstream: string, target: bigint): ProxyRule | undefined {
   for (const r of rules) {
-    if (r.upstream !== upstream || !contains(r.prefix, target)) continue;
+    if (r.upstream !== upstream || (target & r.mask) !== r.prefix.network) continue;
     if (r.mode === 'kernel' && !r.addresses.includes(target)) continue;
     return r;
   }

@@ -15,10 +15,12 @@ import { openIcmp6Socket, openPacketSocket, type Icmp6Socket, type PacketSocket 
 import { proxySolicitationFilter } from './filter.ts';
 import { parseNdp, serializeNdp, validateReceived } from '../../proto/ndp/index.ts';
 import { count, decide, DEFAULT_LIMITS, initialState, withRules, type Limits, type ProxyAction, type ProxyInput, type ProxyState } from './core.ts';
-import { buildNaFrame, receiveNs } from './frame.ts';
+import { receiveNs } from './frame.ts';
+import { naTemplate, type NaTemplate } from './na-frame.ts';
 import { interfacesFromIp, routeDevice, routesFromIp, type InterfaceView, type RouteView } from './kernel-view.ts';
 import { describeRules, findRule, namedDownstreamsOf, rulesFromConfig, upstreamsOf } from './rules.ts';
 import { allSessions, sessionCount } from './sessions.ts';
+import { macValue } from './wire.ts';
 
 export interface NdProxyOptions {
   readonly config: NdproxyConfig;
@@ -44,6 +46,8 @@ export interface NdProxyStatus extends NdproxyDto {
 interface UpstreamPort {
   readonly socket: PacketSocket;
   readonly view: InterfaceView;
+  /** This interface's answers: its MAC and link-local address written once, when it opened. */
+  readonly answers: NaTemplate;
 }
 
 interface DownstreamPort {
@@ -177,6 +181,10 @@ export class NdProxy {
       // Without a MAC and a link-local address there is nothing to answer from; the next link
       // event (the interface appearing or coming up) brings us back here.
       if (view === undefined || !view.up || view.mac === undefined || view.linkLocal === undefined) continue;
+      // Answers are Ethernet frames: a link whose address is not a 6-byte MAC cannot carry them.
+      const mac = macValue(view.mac);
+      if (mac === undefined) continue;
+      const answers = naTemplate({ mac, linkLocal: view.linkLocal });
       try {
         const socket = openPacketSocket({
           ifname: name,
@@ -184,12 +192,12 @@ export class NdProxy {
           filter: proxySolicitationFilter(),
           allMulticast: true,
         });
-        socket.on('frame', (frame, info) => this.#onFrame(name, frame, info.ifindex));
+        socket.on('frame', (frame) => this.#onFrame(name, frame));
         socket.on('error', () => {
           count(this.#state, 'socket-errors');
           this.#scheduleRefresh();
         });
-        this.#upstreams.set(name, { socket, view });
+        this.#upstreams.set(name, { socket, view, answers });
       } catch {
         count(this.#state, 'open-errors');
       }
@@ -225,13 +233,14 @@ export class NdProxy {
     }
   }
 
-  #onFrame(upstream: string, frame: Uint8Array, ifindex: number): void {
-    const r = receiveNs(frame, ifindex);
+  #onFrame(upstream: string, frame: Uint8Array): void {
+    const r = receiveNs(frame);
     if (!r.ok) {
       count(this.#state, `drop:${r.reason}`);
       return;
     }
-    this.#feed({ type: 'ns', upstream, ...r.ns });
+    const { sourceMac, source, destination, target, sourceLla } = r.ns;
+    this.#feed({ type: 'ns', upstream, sourceMac, source, destination, target, sourceLla });
   }
 
   /** A downstream NA (RFC 4861 §7.1.2 checks; the kernel verified the checksum): the target is alive. */
@@ -258,19 +267,7 @@ export class NdProxy {
         const port = this.#upstreams.get(a.upstream);
         if (port === undefined) return count(this.#state, 'drop:upstream-gone');
         try {
-          port.socket.send(
-            buildNaFrame({
-              sourceMac: port.view.mac!,
-              destinationMac: a.destinationMac,
-              source: port.view.linkLocal!,
-              destination: a.destination,
-              target: a.target,
-              router: a.router,
-              solicited: a.solicited,
-              override: a.override,
-              targetLla: port.view.mac!,
-            }),
-          );
+          port.socket.send(port.answers.fill(a));
         } catch {
           count(this.#state, 'send-errors');
         }

@@ -7,6 +7,7 @@
 // first and an alive one only when nothing else is left, so a flood of made-up targets cannot
 // push out the containers that really exist. A Map keeps insertion order; touching an entry
 // re-inserts it, so the first key is always the least recently used.
+import type { MacValue } from './wire.ts';
 
 export type SessionState = 'probing' | 'alive' | 'dead';
 
@@ -15,7 +16,7 @@ export interface Waiter {
   /** The asker's IPv6 source; 0n for a DAD probe (source `::`). */
   readonly source: bigint;
   /** Where the answer goes on the link: the SLLAO if the NS had one, else the frame's source MAC. */
-  readonly mac: string;
+  readonly mac: MacValue;
 }
 
 export interface Session {
@@ -29,17 +30,32 @@ export interface Session {
   readonly waiters: readonly Waiter[];
 }
 
+/**
+ * An upstream interface and a target in one bigint: the interface's number above the 128 address
+ * bits. A bigint key is found without building and hashing a string for every solicitation.
+ */
+export type SessionKey = bigint;
+
 export interface SessionTable {
   readonly cap: number;
-  readonly alive: Map<string, Session>;
-  readonly pending: Map<string, Session>;
+  readonly alive: Map<SessionKey, Session>;
+  readonly pending: Map<SessionKey, Session>;
+  /** Numbers given to upstream interface names, in order of first use; as many as the rules name. */
+  readonly upstreamIds: Map<string, bigint>;
 }
 
-export const sessionKey = (upstream: string, target: bigint): string => `${upstream} ${target.toString(16)}`;
+export function sessionKey(t: SessionTable, upstream: string, target: bigint): SessionKey {
+  let id = t.upstreamIds.get(upstream);
+  if (id === undefined) {
+    id = BigInt(t.upstreamIds.size + 1) << 128n;
+    t.upstreamIds.set(upstream, id);
+  }
+  return id | target;
+}
 
 export function emptySessions(cap: number): SessionTable {
   if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`the session cap must be a positive integer, not ${cap}`);
-  return { cap, alive: new Map(), pending: new Map() };
+  return { cap, alive: new Map(), pending: new Map(), upstreamIds: new Map() };
 }
 
 export function sessionCount(t: SessionTable): number {
@@ -47,7 +63,7 @@ export function sessionCount(t: SessionTable): number {
 }
 
 /** The session for `key`, marked most recently used; undefined when absent or expired at `now`. */
-export function lookup(t: SessionTable, key: string, now: number): Session | undefined {
+export function lookup(t: SessionTable, key: SessionKey, now: number): Session | undefined {
   const s = t.alive.get(key) ?? t.pending.get(key);
   if (s === undefined) return undefined;
   // A probing session past its deadline is left for `expire` to turn into a negative entry.
@@ -61,7 +77,7 @@ export function lookup(t: SessionTable, key: string, now: number): Session | und
   return s;
 }
 
-export function remove(t: SessionTable, key: string): Session | undefined {
+export function remove(t: SessionTable, key: SessionKey): Session | undefined {
   const s = t.alive.get(key) ?? t.pending.get(key);
   t.alive.delete(key);
   t.pending.delete(key);
@@ -72,7 +88,7 @@ export function remove(t: SessionTable, key: string): Session | undefined {
  * Stores `s` as the most recently used entry under `key`, evicting least recently used entries
  * (probing and dead before alive) while the table is full. Returns the evicted sessions.
  */
-export function store(t: SessionTable, key: string, s: Session): Session[] {
+export function store(t: SessionTable, key: SessionKey, s: Session): Session[] {
   remove(t, key);
   const evicted: Session[] = [];
   while (sessionCount(t) >= t.cap) {

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ndproxySchema } from '../../../src/config/schema.ts';
 import { solicitedNodeAddress } from '../../../src/net/eui64.ts';
-import { ALL_NODES, DEFAULT_LIMITS, decide, initialState, withRules, type Limits, type NsInput, type ProxyAction, type ProxyState } from '../../../src/services/ndproxy/core.ts';
+import { ALL_NODES, ALL_NODES_MAC, DEFAULT_LIMITS, decide, initialState, withRules, type Limits, type NsInput, type ProxyAction, type ProxyState } from '../../../src/services/ndproxy/core.ts';
 import { rulesFromConfig } from '../../../src/services/ndproxy/rules.ts';
+import { macValue } from '../../../src/services/ndproxy/wire.ts';
 import { value } from './ns-frames.ts';
 
 const ASKER = value('2001:db8::1');
 const CTR = value('2001:db8::c009');
-const MAC = '02:00:00:00:00:01';
+const mac = (text: string): number => macValue(text) ?? assert.fail(`${text} is not a MAC`);
+const MAC = mac('02:00:00:00:00:01');
 
 function stateFor(rules: unknown[], options: { answerDadStatic?: boolean; limits?: Partial<Limits> } = {}): ProxyState {
   const config = ndproxySchema.parse({ rules });
@@ -69,12 +71,12 @@ test('iface probes name the interface; auto leaves it to the routing table', () 
 test('a probe found alive answers the waiting solicitations, then answers from cache until the TTL ends', () => {
   let s = stateFor([{ ...autoRule, ttl: 30 }]);
   s = decide(s, ns(CTR), 0).state;
-  const second = decide(s, ns(CTR, { source: value('2001:db8::2'), sourceLla: '02:00:00:00:00:02' }), 10);
+  const second = decide(s, ns(CTR, { source: value('2001:db8::2'), sourceLla: mac('02:00:00:00:00:02') }), 10);
   assert.deepEqual(second.actions, []);
   const found = decide(second.state, { type: 'probeResult', target: CTR, ifname: 'lan0', alive: true }, 20);
   assert.deepEqual(
     found.actions.map((a) => (a.type === 'sendNa' ? [a.destinationMac, a.solicited] : a.type)),
-    [[MAC, true], ['02:00:00:00:00:02', true]],
+    [[MAC, true], [mac('02:00:00:00:00:02'), true]],
   );
   assert.deepEqual(kinds(decide(found.state, ns(CTR), 29_000).actions), ['sendNa']);
   const later = decide(found.state, { type: 'tick' }, 30_021).state;
@@ -86,7 +88,7 @@ test('DAD for a live container is answered to all-nodes, unsolicited (RFC 4861 Â
   s = decide(s, ns(CTR), 0).state;
   s = decide(s, { type: 'probeResult', target: CTR, ifname: 'lan0', alive: true }, 1).state;
   assert.deepEqual(decide(s, ns(CTR, { source: 0n }), 2).actions, [
-    { type: 'sendNa', upstream: 'wan0', target: CTR, destination: ALL_NODES, destinationMac: '33:33:00:00:00:01', solicited: false, router: true, override: false },
+    { type: 'sendNa', upstream: 'wan0', target: CTR, destination: ALL_NODES, destinationMac: ALL_NODES_MAC, solicited: false, router: true, override: false },
   ]);
 });
 
@@ -144,6 +146,20 @@ test('per-source rate limit: a burst, then the refill rate', () => {
   assert.deepEqual(results, ['sendNa', 'sendNa', 'sendNa', 'drop:rate-limited', 'sendNa']);
   // Another source has its own bucket.
   assert.deepEqual(kinds(decide(s, ns(CTR, { source: ASKER + 1n }), 100).actions), ['sendNa']);
+});
+
+test('DAD probes are limited per MAC, apart from the per-address buckets', () => {
+  let s = stateFor([staticRule], { answerDadStatic: true, limits: { perSource: { rate: 1, burst: 1 } } });
+  const run = (input: NsInput) => {
+    const d = decide(s, input, 0);
+    s = d.state;
+    return kinds(d.actions)[0];
+  };
+  assert.equal(run(ns(CTR, { source: 0n })), 'sendNa');
+  assert.equal(run(ns(CTR, { source: 0n })), 'drop:rate-limited');
+  assert.equal(run(ns(CTR, { source: 0n, sourceMac: mac('02:00:00:00:00:02') })), 'sendNa');
+  // The asker's address has a bucket of its own, untouched by its MAC's DAD probes.
+  assert.equal(run(ns(CTR)), 'sendNa');
 });
 
 test('the probe budget caps probes across all targets', () => {
