@@ -140,13 +140,19 @@ export class NdProxy {
     if (this.#stopped || this.#refreshTimer !== undefined) return;
     this.#refreshTimer = setTimeout(() => {
       this.#refreshTimer = undefined;
-      void this.#refresh();
+      // A failed refresh is counted in the chain; the next event or tick tries again.
+      this.#refresh().catch(() => undefined);
     }, REFRESH_DEBOUNCE_MS);
   }
 
   /** Re-reads the kernel's view and makes the open sockets match it. Serialised. */
+  /**
+   * Re-reads interfaces and routes and (re)opens sockets. Refreshes run one after another; one
+   * that fails (ip could not run, a socket would not open) is counted as `refresh-failed` and
+   * leaves the chain usable, and the caller's promise rejects so start() can report it.
+   */
   #refresh(): Promise<void> {
-    this.#refreshing = this.#refreshing.then(async () => {
+    const step = this.#refreshing.then(async () => {
       if (this.#stopped) return;
       const [addr, route] = await Promise.all([
         execute(inNetns(this.#netns, ['ip', '-json', 'addr', 'show'])),
@@ -159,7 +165,8 @@ export class NdProxy {
       this.#syncUpstreams();
       this.#syncDownstreams();
     });
-    return this.#refreshing;
+    this.#refreshing = step.catch(() => count(this.#state, 'refresh-failed'));
+    return step;
   }
 
   /** Whether `port` still sits on the same, live interface. */
