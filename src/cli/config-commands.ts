@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.ts';
 import { diffJson, formatDiff } from '../lib/jsondiff.ts';
 import { describe } from '../lib/result.ts';
 import { intArg, parseArgs, stringFlag, UsageError, type Parsed } from './args.ts';
-import { EXIT_OK, EXIT_REFUSED, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_REFUSED, readInput, type CliIo } from './io.ts';
 import {
   openConfigStore,
   printProblems,
@@ -42,13 +42,8 @@ const FLAGS = {
 type Verb = (args: Parsed, store: ConfigStore, io: CliIo) => number;
 
 function loadYaml(path: string, io: CliIo): Config | undefined {
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    io.err(`v6edge: cannot read ${path}: ${(e as Error).message}`);
-    return undefined;
-  }
+  const text = readInput(path, io);
+  if (text === undefined) return undefined;
   const parsed = parseConfigYaml(text);
   if (parsed.ok) return parsed.value;
   printProblems(io, path, parsed.error);

@@ -19,3 +19,13 @@ export const processIo: CliIo = {
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
+
+/** The text of `path` (`-` is standard input), or undefined after saying why it could not be read. */
+export function readInput(path: string, io: CliIo): string | undefined {
+  try {
+    return io.readFile(path);
+  } catch (e) {
+    io.err(`v6edge: cannot read ${path}: ${(e as Error).message}`);
+    return undefined;
+  }
+}

@@ -9,7 +9,7 @@ import { diffJson, formatDiff } from '../lib/jsondiff.ts';
 import { describe } from '../lib/result.ts';
 import { intArg, parseArgs, stringFlag, UsageError, type Parsed } from './args.ts';
 import { openConfigStore, printProblems, readCandidate, storePath, writeCandidate, type ConfigStore } from './config-store.ts';
-import { EXIT_OK, EXIT_REFUSED, type CliIo } from './io.ts';
+import { EXIT_OK, EXIT_REFUSED, readInput, type CliIo } from './io.ts';
 
 export const RADVD_USAGE = `  import-radvd FILE             map a radvd.conf onto the candidate (each interface's ra
                                 block); print what it cannot express as warnings
@@ -25,13 +25,8 @@ const FLAGS = { store: 'string', rev: 'string', newer: 'boolean' } as const;
 function importRadvd(args: Parsed, store: ConfigStore, io: CliIo): number {
   const file = args.positional[1];
   if (file === undefined) throw new UsageError('missing FILE');
-  let text: string;
-  try {
-    text = io.readFile(file);
-  } catch (e) {
-    io.err(`v6edge: cannot read ${file}: ${(e as Error).message}`);
-    return EXIT_REFUSED;
-  }
+  const text = readInput(file, io);
+  if (text === undefined) return EXIT_REFUSED;
   const running = store.running();
   const candidate = readCandidate(store);
   // Editing continues from the candidate when there is one, as a router's candidate config does.

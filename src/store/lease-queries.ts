@@ -5,8 +5,8 @@
 // leases_active_by_kind. Writes stay in leases.ts; this file only reads.
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Prefix } from '../net/prefix.ts';
-import type { LeaseKey } from './leases.ts';
-import type { LeaseKind, LeaseRecord, LeaseState } from './records.ts';
+import { recordOf, type LeaseKey, type LeaseRow } from './leases.ts';
+import type { LeaseRecord, LeaseState } from './records.ts';
 
 export interface LeaseFilter {
   readonly iface?: string;
@@ -45,34 +45,6 @@ const DEFAULT_PAGE = 100;
 const KEY_ORDER = 'iface, duid, iaid, kind, lease';
 /** Totals remembered per filter until the store next changes; a filter is a UI's query, so few. */
 const COUNT_CACHE_LIMIT = 64;
-
-interface LeaseRow {
-  iface: string;
-  duid: string;
-  iaid: number;
-  kind: LeaseKind;
-  lease: string;
-  preferred_lifetime: number;
-  valid_lifetime: number;
-  expires_at: number;
-  state: LeaseState;
-  client_link_local: string | null;
-}
-
-function recordOf(row: LeaseRow): LeaseRecord {
-  return {
-    iface: row.iface,
-    duid: row.duid,
-    iaid: row.iaid,
-    kind: row.kind,
-    lease: row.lease,
-    preferredLifetime: row.preferred_lifetime,
-    validLifetime: row.valid_lifetime,
-    expiresAt: row.expires_at,
-    state: row.state,
-    ...(row.client_link_local === null ? {} : { clientLinkLocal: row.client_link_local }),
-  };
-}
 
 /** `text` as a LIKE pattern matching it anywhere, with LIKE's own characters taken literally. */
 export function containsPattern(text: string): string {

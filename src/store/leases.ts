@@ -37,7 +37,8 @@ const UINT32_MAX = 0xffffffff;
 const MAX_DUID_HEX = 2 * (2 + 128);
 const LEASE_STATES: readonly LeaseState[] = ['active', 'released', 'declined', 'expired'];
 
-interface LeaseRow {
+/** A `leases` row as node:sqlite returns it. */
+export interface LeaseRow {
   iface: string;
   duid: string;
   iaid: number;
@@ -50,7 +51,8 @@ interface LeaseRow {
   client_link_local: string | null;
 }
 
-function recordOf(row: LeaseRow): LeaseRecord {
+/** A row as the record the rest of the code uses. */
+export function recordOf(row: LeaseRow): LeaseRecord {
   return {
     iface: row.iface,
     duid: row.duid,
