@@ -147,8 +147,10 @@ export class ConfigOps {
     return this.#exclusive(async () => {
       const r = this.#o.store.confirm();
       if (!r.ok) {
-        // The deadline passed first: the store has rolled back; make the system follow it.
-        if (r.error.code === 'expired') await this.#applyRolledBack();
+        // The deadline passed first and the store rolled back inside confirm(): the kernel and
+        // every event subscriber follow, as they would have had the timer fired first.
+        const restored = r.error.code === 'expired' ? this.#running() : undefined;
+        if (restored !== undefined) await this.#followRollback(restored);
         return { ok: false, error: fromStoreError(r.error) };
       }
       this.#cancelDeadline?.();
@@ -185,11 +187,16 @@ export class ConfigOps {
       this.#o.log.error('config', `confirm deadline check failed: ${r.error.message}`);
       return undefined;
     }
-    const restored = r.value;
-    if (restored === undefined) {
+    if (r.value === undefined) {
       this.#armDeadline();
       return undefined;
     }
+    return this.#followRollback(r.value);
+  }
+
+  /** Applies the revision an expired deadline restored and announces the rollback. */
+  async #followRollback(restored: Revision<Config>): Promise<RevisionDto> {
+    this.#armDeadline();
     this.#o.log.warn('config', restored.comment);
     const applied = await this.#o.runtime.apply(restored.document);
     if (!applied.ok) this.#o.log.error('config', `the restored revision ${restored.number} did not apply: ${applied.error.message}`);

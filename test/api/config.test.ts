@@ -121,6 +121,37 @@ test('commit-confirm: not confirmed by the deadline rolls back in the store and 
   }
 });
 
+test('confirm after the deadline (before its timer ran): refused, rolled back in the kernel, and the rollback reaches the event stream', async () => {
+  let clock = 1_000_000;
+  const t = await startTestDaemon({ now: () => clock, schedule: () => () => undefined });
+  const events: EventDto[] = [];
+  const stopEvents = t.client.events((e) => events.push(e));
+  try {
+    await waitUntil(() => t.daemon.events.subscribers === 1, 'the event stream to open');
+    await t.client.putCandidate(demoDocument());
+    await t.client.commit({ comment: 'base' });
+    const doc = demoDocument();
+    (doc.hosts as Record<string, unknown>).ch2 = { interface: 'hosts0', nextHop: '2001:db8:3::20', prefix: '2001:db8:7000::/48' };
+    await t.client.putCandidate(doc);
+    await t.client.commit({ comment: 'risky', confirmSeconds: 60 });
+    assert.ok(t.fake.state.routes.some((r) => r.dst === '2001:db8:7000::/48'));
+
+    clock += 61_000;
+    const e = await refusal(t.client.confirm());
+    assert.equal(e.status, 409);
+    assert.equal(e.body.error.code, 'expired');
+    assert.ok(!t.fake.state.routes.some((r) => r.dst === '2001:db8:7000::/48'), 'the route of the unconfirmed revision is gone');
+    assert.equal((await t.client.status()).runningRevision, 3);
+    await waitUntil(() => events.some((ev) => ev.type === 'rollback'), 'the rollback event on the stream');
+    const rollback = events.find((ev) => ev.type === 'rollback');
+    assert.equal(rollback?.type === 'rollback' ? rollback.revision.number : undefined, 3);
+    assert.match(rollback?.type === 'rollback' ? rollback.reason : '', /revision 2 was not confirmed within 60 s/);
+  } finally {
+    stopEvents();
+    await t.stop();
+  }
+});
+
 test('confirm in time keeps the revision; commit without a candidate and bad requests are refused', async () => {
   const t = await startTestDaemon();
   try {
