@@ -50,6 +50,7 @@ test('a Solicit from dhclient reaches the server socket with its interface and s
       port: 546,
       ifname: 'r0',
       multicast: true,
+      local: 'ff02::1:2',
     });
   }),
 );
@@ -60,7 +61,7 @@ test('the client socket gets the server reply from the router link-local, port 5
     const { stdout } = await lab.exec('host', [process.execPath, PEER, 'client', 'h0'], { timeoutMs: 5000 });
     const reply = stdout.split('\n').filter((l) => l.includes('"message"')).map((l) => JSON.parse(l) as Event);
     assert.deepEqual(reply, [
-      { event: 'message', type: 2, source: `${await lab.linkLocal('router', 'r0')}%h0`, port: 547, ifname: 'h0', multicast: false },
+      { event: 'message', type: 2, source: `${await lab.linkLocal('router', 'r0')}%h0`, port: 547, ifname: 'h0', multicast: false, local: await lab.linkLocal('host', 'h0') },
     ]);
   }),
 );
@@ -86,5 +87,27 @@ test('a socket on ff02::1:2%r0 gets only multicast arriving on r0; unicast needs
         [hostLinkLocal, 'r0', true],
       ],
     );
+  }),
+);
+
+test('a request sent to a unicast address is answered from that address, not one the kernel picks', { skip }, () =>
+  withLab({ ...TWO_LINKS, addresses: { router: { r0: ['2001:db8:1::1/64', '2001:db8:1::99/64'] }, host: { h0: ['2001:db8:1::2/64'] } } }, async (lab) => {
+    const server = await startServer(lab, ['r0', '2001:db8:1::99']);
+    const { stdout } = await lab.exec('host', [process.execPath, PEER, 'client', 'h0', '2001:db8:1::99'], { timeoutMs: 5000 });
+    const reply = stdout.split('\n').filter((l) => l.includes('"message"')).map((l) => JSON.parse(l) as Event);
+    // From the multicast socket the kernel would choose the source (the link-local address here);
+    // a relay agent expects its answer from the address it sent to.
+    assert.deepEqual(reply.map((m) => [m.type, m.source, m.port]), [[2, '2001:db8:1::99', 547]]);
+    assert.deepEqual(messages(server).map((m) => [m.local, m.multicast]), [['2001:db8:1::99', false]]);
+  }),
+);
+
+test('recvBufferSize sets SO_RCVBUF on every socket of the interface (ss shows the doubled size)', { skip }, () =>
+  withLab(TWO_LINKS, async (lab) => {
+    await startServer(lab, ['--rcvbuf=65536', 'r0', '2001:db8:1::1']);
+    const { stdout } = await lab.exec('router', ['ss', '-6', '-u', '-a', '-n', '-m', 'sport = :547']);
+    const sizes = [...stdout.matchAll(/skmem:\(r\d+,rb(\d+),/g)].map((m) => Number(m[1]));
+    // Linux books twice the requested size for its own overhead (socket(7), SO_RCVBUF).
+    assert.deepEqual(sizes, [131072, 131072], stdout);
   }),
 );

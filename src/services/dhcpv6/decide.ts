@@ -2,6 +2,7 @@
 // table in, the reply and the lease rows to write before sending it out. Every reply is built
 // afresh from the request and the table; nothing is replayed.
 import {
+  CLIENT_PORT,
   duidToHex,
   encodeDuid,
   findOption,
@@ -11,6 +12,7 @@ import {
   iaTa,
   oro,
   rapidCommit,
+  SERVER_PORT,
   STATUS,
   OPTION_CODES,
   unwrapRelays,
@@ -26,9 +28,6 @@ import { IRT_DEFAULT, renewalTimers, wireLifetime } from './lifetimes.ts';
 import { onLink } from './pools.ts';
 import { linkOfRelays, wrapForRelays } from './relay.ts';
 import type { Decision, DecideDropReason, DecideMeta, LeaseChange, LeaseView, ServerLink } from './types.ts';
-
-const CLIENT_PORT = 546;
-const SERVER_PORT = 547;
 
 interface Context {
   readonly msg: Dhcp6ClientServerMessage;

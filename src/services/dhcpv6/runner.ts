@@ -13,11 +13,11 @@ import type { LeaseStore } from '../../store/leases.ts';
 import type { LeaseWriter } from '../../store/lease-writer.ts';
 import type { StoreError } from '../../store/errors.ts';
 import type { LeaseRecord, LeaseState } from '../../store/records.ts';
+import { leaseRoutesOf, type LeaseRoute } from '../../reconcile/desired.ts';
 import { decide } from './decide.ts';
 import { LeaseTable } from './lease-table.ts';
 import { LinkSockets, type OpenSocket } from './link-sockets.ts';
 import { canonicalLease, listenAddressesFromConfig, serverLinksFromConfig } from './links.ts';
-import { desiredRoutesFromLeases, type DesiredRoute } from './routes.ts';
 import { loadOrCreateServerDuid, makeServerDuid } from './server-duid.ts';
 import type { LeaseAction, LeaseChange, ServerLink } from './types.ts';
 
@@ -60,6 +60,12 @@ export interface Dhcpv6Status {
 }
 
 const PAGE = 1000;
+
+/**
+ * Receive buffer per socket: room for a few thousand queued Solicits while a group commit holds
+ * the event loop (its fsync runs there). Linux grants at most net.core.rmem_max (see openDhcp6ServerSocket).
+ */
+const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 function bump(counter: Map<string, number>, key: string): void {
   counter.set(key, (counter.get(key) ?? 0) + 1);
@@ -109,7 +115,7 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
     this.#store = options.store;
     this.#links = serverLinksFromConfig(options.config);
     this.#listen = listenAddressesFromConfig(options.config);
-    const open = options.openSocket ?? ((ifname, unicast) => openDhcp6ServerSocket({ ifname, unicast }));
+    const open = options.openSocket ?? ((ifname, unicast) => openDhcp6ServerSocket({ ifname, unicast, recvBufferSize: RECV_BUFFER_BYTES }));
     this.#sockets = new LinkSockets(open, {
       message: (bytes, info, socket) => void this.handle(bytes, info, socket),
       error: (e) => {
@@ -236,7 +242,7 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
       return;
     }
     try {
-      await socket.reply(wire.value, d.replyTo.address, d.replyTo.port);
+      await socket.reply(wire.value, d.replyTo.address, d.replyTo.port, info.local);
       this.#replies++;
     } catch (e) {
       bump(this.#drops, 'send-failed');
@@ -277,9 +283,9 @@ export class Dhcpv6Server extends EventEmitter<{ lease: [LeaseEvent]; error: [Er
     return expired.value;
   }
 
-  /** Routes for the delegated prefixes held now. */
-  desiredRoutes(): DesiredRoute[] {
-    return desiredRoutesFromLeases(this.#table.active(), this.#now());
+  /** Routes for the delegated prefixes held now, by the conversion the apply loop uses. */
+  desiredRoutes(): LeaseRoute[] {
+    return leaseRoutesOf(this.#table.active(), this.#now());
   }
 
   status(): Dhcpv6Status {
