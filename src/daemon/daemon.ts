@@ -10,12 +10,11 @@ import { diffJson } from '../lib/jsondiff.ts';
 import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
 import { Reconciler, type ReconcileEvent } from '../reconcile/loop.ts';
 import { planOnce } from '../reconcile/plan-once.ts';
-import { formatAddress, parseAddress } from '../net/address.ts';
-import { formatPrefix, parsePrefix } from '../net/prefix.ts';
+import { canonicalLease } from '../services/dhcpv6/links.ts';
 import type { LeaseEvent } from '../services/dhcpv6/runner.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { ApiServer } from './api-server.ts';
-import { ConfigOps, type Schedule } from './config-ops.ts';
+import { ConfigOps, revisionDto, type Schedule } from './config-ops.ts';
 import { EventHub } from './events.ts';
 import { Logger } from './logs.ts';
 import { PassDurations, renderMetrics } from './metrics.ts';
@@ -132,14 +131,7 @@ export class Daemon {
   }
 
   history(limit?: number): RevisionDto[] {
-    return this.store.history(limit === undefined ? {} : { limit }).map((r) => ({
-      number: r.number,
-      time: r.time,
-      author: r.author,
-      comment: r.comment,
-      state: r.state,
-      ...(r.confirmDeadline === undefined ? {} : { confirmDeadline: r.confirmDeadline }),
-    }));
+    return this.store.history(limit === undefined ? {} : { limit }).map(revisionDto);
   }
 
   diff(a: number | 'running' | 'candidate', b: number | 'running' | 'candidate'): Result<DiffEntryDto[], Refusal> {
@@ -171,7 +163,7 @@ export class Daemon {
    * otherwise the store is written directly.
    */
   async releaseLease(text: string): Promise<Result<null, Refusal>> {
-    const key = leaseKey(text);
+    const key = canonicalLease(text);
     if (key === undefined) return refuse(400, 'bad-lease', `${text} is neither an IPv6 address nor a prefix.`);
     const served = await this.services.releaseDhcpv6(key);
     if (served !== undefined) {
@@ -232,14 +224,4 @@ export class Daemon {
     if (r.failures.length > 0 || !r.verified) this.#failedPasses++;
     if (r.planned.length > 0 || r.failures.length > 0) this.events.publish({ type: 'reconcile', at: this.#now(), status: this.views.reconcile() });
   }
-}
-
-/** Canonical lease text (as the store keeps it) of an address or a prefix, or undefined. */
-function leaseKey(text: string): string | undefined {
-  if (text.includes('/')) {
-    const p = parsePrefix(text, { strict: false });
-    return p.ok ? formatPrefix(p.value) : undefined;
-  }
-  const a = parseAddress(text);
-  return a.ok ? formatAddress(a.value) : undefined;
 }

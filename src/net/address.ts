@@ -13,7 +13,6 @@ export interface Address {
 
 export const ADDRESS_BITS = 128;
 export const MAX_ADDRESS = (1n << 128n) - 1n;
-const IPV4_MAPPED_PREFIX = 0xffffn << 32n;
 
 /** Shows operator input in a message: bare when printable, quoted when empty or spaced. */
 export function showText(text: string): string {
@@ -167,6 +166,16 @@ export function formatAddress(a: Address | bigint): string {
   return typeof a !== 'bigint' && a.zone !== undefined ? `${text}%${a.zone}` : text;
 }
 
+/**
+ * The canonical text of `text` (`2001:DB8:0::1` → `2001:db8::1`, a zone kept), or undefined when
+ * it is not an IPv6 address: for callers that compare or store addresses as text and skip what
+ * does not parse, where a caller that reports the failure calls `parseAddress` itself.
+ */
+export function tryCanonicalAddress(text: string): string | undefined {
+  const r = parseAddress(text);
+  return r.ok ? formatAddress(r.value) : undefined;
+}
+
 function formatValue(v: bigint): string {
   // RFC 5952 §5: IPv4-mapped addresses keep their IPv4 part in dotted form.
   if (v >> 32n === 0xffffn) return `::ffff:${formatIpv4(Number(v & 0xffffffffn))}`;
@@ -200,11 +209,6 @@ function longestZeroRun(groups: readonly number[]): { start: number; length: num
 
 export function formatIpv4(v: number): string {
   return [v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff].join('.');
-}
-
-/** True for ::ffff:0:0/96 (RFC 4291 §2.5.5.2). */
-export function isIpv4Mapped(a: Address | bigint): boolean {
-  return valueOf(a) >> 32n === IPV4_MAPPED_PREFIX >> 32n;
 }
 
 /** The address held in 16 bytes at `offset` (network byte order). */

@@ -39,6 +39,16 @@ export function formatPrefix(p: Prefix): string {
   return `${formatAddress(p.network)}/${p.length}`;
 }
 
+/**
+ * The canonical text of a prefix with any host bits cleared (`2001:DB8::1/64` → `2001:db8::/64`),
+ * or undefined when `text` is not `address/length`: the skip-what-does-not-parse counterpart of
+ * `parsePrefix(text, { strict: false })`.
+ */
+export function tryCanonicalPrefix(text: string): string | undefined {
+  const r = parsePrefix(text, { strict: false });
+  return r.ok ? formatPrefix(r.value) : undefined;
+}
+
 /** Splits `addr/len`, checking the length; the address part is left to the caller. */
 function splitLength(text: string, what: string): Result<{ addressText: string; length: number }> {
   const slash = text.indexOf('/');

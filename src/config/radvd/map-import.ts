@@ -3,9 +3,9 @@
 // off), so the mapping writes radvd's effective value wherever the two disagree and the result
 // advertises what radvd advertised. What has no counterpart is named with its line and column.
 import { err, ok, problem, type Problem, type Result, type Where } from '../../lib/result.ts';
-import { formatAddress, parseAddress } from '../../net/address.ts';
+import { parseAddress, tryCanonicalAddress } from '../../net/address.ts';
 import { isLinkLocalUnicast } from '../../net/kind.ts';
-import { formatPrefix, prefixOf } from '../../net/prefix.ts';
+import { tryCanonicalPrefix } from '../../net/prefix.ts';
 import type { Config } from '../schema.ts';
 import { validateConfig } from '../validate.ts';
 import { INFINITY, type PrefixText, type RadvdConfig, type RadvdInterface, type RadvdPrefix } from './ast.ts';
@@ -56,15 +56,7 @@ function spotPath(s: RadvdSpot): string {
 
 const lifetime = (seconds: number): number | 'infinity' => (seconds >= INFINITY ? 'infinity' : seconds);
 
-function canonicalAddress(text: string): string | undefined {
-  const r = parseAddress(text);
-  return r.ok ? formatAddress(r.value.value) : undefined;
-}
-
-function canonicalPrefix(p: PrefixText): string | undefined {
-  const r = parseAddress(p.address);
-  return r.ok ? formatPrefix(prefixOf(r.value.value, p.length)) : undefined;
-}
+const canonicalPrefix = (p: PrefixText): string | undefined => tryCanonicalPrefix(`${p.address}/${p.length}`);
 
 function isLinkLocal(text: string): boolean {
   const r = parseAddress(text);
@@ -181,7 +173,7 @@ function mapBlocks(iface: RadvdInterface, ra: Json, out: Unmapped): void {
       if (field !== undefined) out.add('no-effect', `${keyword} is ignored by radvd (a draft-era field) and has no counterpart; it was left out.`, { block: { kind: 'RDNSS', index }, keyword });
     }
     return {
-      servers: d.addresses.map((a) => canonicalAddress(a) ?? a),
+      servers: d.addresses.map((a) => tryCanonicalAddress(a) ?? a),
       ...(o.advRDNSSLifetime === undefined ? {} : { lifetime: lifetime(o.advRDNSSLifetime) }),
       ...(o.flushRDNSS === undefined ? {} : { flush: o.flushRDNSS }),
     };
@@ -197,12 +189,12 @@ function mapBlocks(iface: RadvdInterface, ra: Json, out: Unmapped): void {
     return [{ prefix, ...(n.options.advValidLifetime === undefined ? {} : { lifetime: n.options.advValidLifetime }) }];
   });
   ra.clients = iface.clients.flatMap((c) => {
-    if (isLinkLocal(c.address)) return [{ address: canonicalAddress(c.address) ?? c.address, exclude: c.ignored }];
+    if (isLinkLocal(c.address)) return [{ address: tryCanonicalAddress(c.address) ?? c.address, exclude: c.ignored }];
     out.add('not-link-local', `clients entry ${c.address} is not link-local; RSs and RAs use link-local sources (RFC 4861 §6.1.2), so it was left out.`, { block: { kind: 'clients', index: 0 }, keyword: c.address });
     return [];
   });
   ra.raSourceAddresses = iface.raSourceAddresses.flatMap((a) => {
-    if (isLinkLocal(a)) return [canonicalAddress(a) ?? a];
+    if (isLinkLocal(a)) return [tryCanonicalAddress(a) ?? a];
     out.add('not-link-local', `AdvRASrcAddress ${a} is not link-local; an RA must come from a link-local address (RFC 4861 §6.1.2), so it was left out.`, { block: { kind: 'AdvRASrcAddress', index: 0 }, keyword: a });
     return [];
   });

@@ -3,9 +3,9 @@
 import type { Config } from '../../config/schema.ts';
 import type { Dhcpv6Config } from '../../config/dhcpv6-schema.ts';
 import { onLinkPrefixes } from '../../config/facts.ts';
-import { parseAddress, formatAddress } from '../../net/address.ts';
+import { formatAddress, parseAddress, tryCanonicalAddress } from '../../net/address.ts';
 import { isLinkLocalUnicast, isMulticast } from '../../net/kind.ts';
-import { contains, formatPrefix, lastAddress, parsePrefix, prefixOf, type Prefix } from '../../net/prefix.ts';
+import { contains, lastAddress, parsePrefix, prefixOf, tryCanonicalPrefix, type Prefix } from '../../net/prefix.ts';
 import type { AddressRange, DelegationPool, ServerLink } from './types.ts';
 
 function addressValue(text: string): bigint | undefined {
@@ -18,17 +18,9 @@ function prefixValue(text: string): Prefix | undefined {
   return r.ok ? r.value : undefined;
 }
 
-/** The canonical text of an address as written in config (`2001:DB8::0001` → `2001:db8::1`). */
-export function canonicalAddress(text: string): string | undefined {
-  const v = addressValue(text);
-  return v === undefined ? undefined : formatAddress(v);
-}
-
 /** The canonical lease text of an address or a prefix (as leases are stored), or undefined. */
 export function canonicalLease(text: string): string | undefined {
-  if (!text.includes('/')) return canonicalAddress(text);
-  const p = prefixValue(text);
-  return p === undefined ? undefined : formatPrefix(p);
+  return text.includes('/') ? tryCanonicalPrefix(text) : tryCanonicalAddress(text);
 }
 
 function addressRange(pool: Dhcpv6Config['addressPools'][number]): AddressRange | undefined {
@@ -58,9 +50,8 @@ export function compileLink(name: string, config: Dhcpv6Config, onLink: readonly
   const reserved = new Set<string>();
   if (stateful) {
     for (const r of config.reservations) {
-      const address = r.address === undefined ? undefined : canonicalAddress(r.address);
-      const p = r.prefix === undefined ? undefined : prefixValue(r.prefix);
-      const prefix = p === undefined ? undefined : formatPrefix(p);
+      const address = r.address === undefined ? undefined : tryCanonicalAddress(r.address);
+      const prefix = r.prefix === undefined ? undefined : tryCanonicalPrefix(r.prefix);
       reservations.set(r.duid.replaceAll(':', '').toLowerCase(), {
         ...(address === undefined ? {} : { address }),
         ...(prefix === undefined ? {} : { prefix }),

@@ -13,7 +13,7 @@
 // the interface's own link-local address and report it instead, because hosts losing their
 // default router is worse than RAs from an address the operator did not plan on.
 import { problem, type Problem } from '../../lib/result.ts';
-import { formatAddress, parseAddress } from '../../net/address.ts';
+import { tryCanonicalAddress } from '../../net/address.ts';
 import type { InterfaceFacts } from './facts.ts';
 
 export interface SourceChoice {
@@ -22,20 +22,15 @@ export interface SourceChoice {
   readonly problems: readonly Problem[];
 }
 
-const canonical = (text: string): string | undefined => {
-  const p = parseAddress(text);
-  return p.ok ? formatAddress(p.value) : undefined;
-};
-
 /** The RA source for `configured` (`ra.raSourceAddresses`) given what the interface has now. */
 export function selectSource(configured: readonly string[], facts: Pick<InterfaceFacts, 'linkLocal' | 'linkLocalAddresses'>): SourceChoice {
   const assigned = new Map<string, string>();
   for (const a of facts.linkLocalAddresses) {
-    const c = canonical(a);
+    const c = tryCanonicalAddress(a);
     if (c !== undefined && !assigned.has(c)) assigned.set(c, a);
   }
   for (const want of configured) {
-    const c = canonical(want);
+    const c = tryCanonicalAddress(want);
     const have = c === undefined ? undefined : assigned.get(c);
     if (have !== undefined) return { source: have, problems: [] };
   }

@@ -30,7 +30,7 @@ test('daemon: DHCPv6 edits reconfigure the running server; an operator release w
     assert.deepEqual(lan1.unicast, ['2001:db8:2::1'], 'lan1 listens on its global address for relays');
     const serverId: Dhcp6Option = { kind: 'server-id', duid: server.serverDuid! };
     const send = async (type: 'request' | 'renew', prefix?: string) => {
-      await server.handle(wire(msg(type, [cid(1), serverId, prefix === undefined ? iaPdOpt(1) : iaPdOpt(1, prefix)])), { source: 'fe80::99%lan1', port: 546, ifname: 'lan1', multicast: true }, net.socket('lan1'));
+      await server.handle(wire(msg(type, [cid(1), serverId, prefix === undefined ? iaPdOpt(1) : iaPdOpt(1, prefix)])), { source: 'fe80::99%lan1', port: 546, ifname: 'lan1', multicast: true, local: 'ff02::1:2' }, net.socket('lan1'));
       return net.socket('lan1').sent.at(-1)?.message;
     };
     const [prefix] = leasesOf(await send('request'));

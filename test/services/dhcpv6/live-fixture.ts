@@ -46,16 +46,16 @@ export function twoLinks(lan0: LinkEdit = {}, lan1: LinkEdit = {}): Config {
 export class FakeSocket extends EventEmitter implements Dhcp6ServerSocket {
   readonly ifname: string;
   readonly unicast: readonly string[];
-  readonly sent: Array<{ message: Dhcp6Message; address: string; port: number }> = [];
+  readonly sent: Array<{ message: Dhcp6Message; address: string; port: number; local: string | undefined }> = [];
   closed = false;
   constructor(ifname: string, unicast: readonly string[]) {
     super();
     this.ifname = ifname;
     this.unicast = unicast;
   }
-  async reply(bytes: Uint8Array, address: string, port = 546): Promise<void> {
+  async reply(bytes: Uint8Array, address: string, port = 546, local?: string): Promise<void> {
     if (this.closed) throw new Error(`socket on ${this.ifname} is closed`);
-    this.sent.push({ message: unwrap(parseDhcp6(bytes)), address, port });
+    this.sent.push({ message: unwrap(parseDhcp6(bytes)), address, port, local });
   }
   async close(): Promise<void> {
     this.closed = true;
@@ -98,7 +98,7 @@ export interface Running {
   readonly events: LeaseEvent[];
   readonly errors: string[];
   /** Delivers a message as if it arrived on `ifname`'s socket; returns what that socket sent back. */
-  send(m: Dhcp6Message, ifname?: string, info?: Partial<Dhcp6MessageInfo>): Promise<{ message: Dhcp6Message; address: string; port: number } | undefined>;
+  send(m: Dhcp6Message, ifname?: string, info?: Partial<Dhcp6MessageInfo>): Promise<FakeSocket['sent'][number] | undefined>;
   advance(ms: number): void;
   close(): void;
 }
@@ -133,7 +133,7 @@ export async function startServer(t: { after: (fn: () => void) => void }, config
     async send(m, ifname = 'lan0', info = {}) {
       const socket = net.socket(ifname);
       const before = socket.sent.length;
-      await server.handle(wire(m), { source: `fe80::2%${ifname}`, port: 546, ifname, multicast: true, ...info }, socket);
+      await server.handle(wire(m), { source: `fe80::2%${ifname}`, port: 546, ifname, multicast: true, local: 'ff02::1:2', ...info }, socket);
       return socket.sent.length > before ? socket.sent.at(-1) : undefined;
     },
     advance: (ms) => void (clock += ms),

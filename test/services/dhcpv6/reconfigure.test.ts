@@ -101,7 +101,7 @@ test('mode off on one link closes only its socket, keeps its leases, and drops i
   assert.deepEqual(Object.keys(s.server.status().leases), ['lan0', 'lan1'], 'lan1 still counts its lease');
   assert.equal(s.store.leases.list({ state: 'active', iface: 'lan1' }).leases.length, 1);
   // A datagram already in flight on the closed socket is decided with the new config.
-  await s.server.handle(wire(msg('solicit', [cid(8), iaNaOpt(1)])), { source: 'fe80::8%lan1', port: 546, ifname: 'lan1', multicast: true }, lan1);
+  await s.server.handle(wire(msg('solicit', [cid(8), iaNaOpt(1)])), { source: 'fe80::8%lan1', port: 546, ifname: 'lan1', multicast: true, local: 'ff02::1:2' }, lan1);
   assert.equal(s.server.status().drops['no-link'], 1);
 
   unwrap(await s.server.reconfigure(twoLinks()));

@@ -13,7 +13,6 @@ import type { Dhcp6MessageInfo, Dhcp6ServerSocket } from '../../../src/io/udp.ts
 import { findOption, parseDhcp6, serializeDhcp6, STATUS, type Dhcp6Message } from '../../../src/proto/dhcpv6/index.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
 import { Dhcpv6Server, type LeaseEvent } from '../../../src/services/dhcpv6/runner.ts';
-import { desiredRoutesFromLeases } from '../../../src/services/dhcpv6/routes.ts';
 import { SERVER_DUID_KEY } from '../../../src/services/dhcpv6/server-duid.ts';
 import { cid, iaNaOpt, iaPdOpt, leasesOf, msg, replyIas } from './fixture.ts';
 
@@ -43,22 +42,22 @@ function labConfig(extra: object = {}): Config {
 
 class FakeSocket extends EventEmitter implements Dhcp6ServerSocket {
   readonly ifname: string;
-  readonly sent: Array<{ message: Dhcp6Message; address: string; port: number; storedAtSend: number }> = [];
+  readonly sent: Array<{ message: Dhcp6Message; address: string; port: number; local: string | undefined; storedAtSend: number }> = [];
   readonly storeRef: () => Store<Config>;
   constructor(ifname: string, storeRef: () => Store<Config>) {
     super();
     this.ifname = ifname;
     this.storeRef = storeRef;
   }
-  async reply(bytes: Uint8Array, address: string, port = 546): Promise<void> {
+  async reply(bytes: Uint8Array, address: string, port = 546, local?: string): Promise<void> {
     // What the store holds at the moment the reply leaves: the binding must already be there.
     const storedAtSend = this.storeRef().leases.list({ state: 'active' }).leases.length;
-    this.sent.push({ message: unwrap(parseDhcp6(bytes)), address, port, storedAtSend });
+    this.sent.push({ message: unwrap(parseDhcp6(bytes)), address, port, local, storedAtSend });
   }
   async close(): Promise<void> {}
 }
 
-const info = (multicast = true): Dhcp6MessageInfo => ({ source: 'fe80::2%lan0', port: 546, ifname: 'lan0', multicast });
+const info = (multicast = true): Dhcp6MessageInfo => ({ source: 'fe80::2%lan0', port: 546, ifname: 'lan0', multicast, local: multicast ? 'ff02::1:2' : '2001:db8:1::1' });
 const wire = (m: Dhcp6Message): Uint8Array => unwrap(serializeDhcp6(m));
 
 function setup(t: { after: (fn: () => void) => void }) {
@@ -98,7 +97,7 @@ test('Request: the Reply leaves only after the binding is in the store', async (
   assert.deepEqual(s.server.status().leases, { lan0: { na: 1, pd: 1 } });
   assert.deepEqual(s.server.status().messages, { solicit: 1, request: 1 });
   const [route] = s.server.desiredRoutes();
-  assert.deepEqual(route, { prefix: leasesOf(rep!.message)[1], via: 'fe80::2', dev: 'lan0', protocol: 'v6edge' });
+  assert.deepEqual(route, { prefix: leasesOf(rep!.message)[1], via: 'fe80::2', dev: 'lan0' });
 });
 
 test('bad input is dropped and counted by reason; the server keeps answering', async (t) => {
@@ -128,6 +127,7 @@ test('unicast Request → UseMulticast, nothing stored', async (t) => {
   const sent = await s.send(msg('request', [cid(1), { kind: 'server-id', duid: s.server.serverDuid! }, iaNaOpt(1)]), false);
   assert.equal(findOption(sent!.message, 'status-code')?.status, STATUS.UseMulticast);
   assert.equal(sent?.storedAtSend, 0);
+  assert.equal(sent?.local, '2001:db8:1::1', 'answered from the socket of the address it was sent to');
 });
 
 test('restart: same server DUID, leases reloaded, Renew keeps the address', async (t) => {
@@ -155,25 +155,10 @@ test('sweep: an expired lease is marked expired, announced, and its route withdr
   await s.send(msg('request', [cid(1), { kind: 'server-id', duid: s.server.serverDuid! }, iaPdOpt(1)]));
   assert.equal(s.server.desiredRoutes().length, 1);
   advance(121_000);
+  assert.deepEqual(s.server.desiredRoutes(), [], 'an expired delegation loses its route before the sweep marks it');
   const swept = s.server.sweep();
   assert.deepEqual(swept.map((l) => l.state), ['expired']);
   assert.equal(s.events.at(-1)?.action, 'expire');
   assert.deepEqual(s.server.desiredRoutes(), []);
   assert.deepEqual(s.server.status().leases, { lan0: { na: 0, pd: 0 } });
-});
-
-test('desiredRoutesFromLeases: active IA_PD leases with a next hop only, sorted', () => {
-  const base = { iface: 'lan0', duid: '000300010200000000aa', iaid: 1, preferredLifetime: 1, validLifetime: 2, expiresAt: 10 } as const;
-  const routes = desiredRoutesFromLeases([
-    { ...base, kind: 'pd', lease: '2001:db8:f0::/56', state: 'active', clientLinkLocal: 'fe80::9' },
-    { ...base, kind: 'pd', lease: '2001:db8:e0::/56', state: 'active', clientLinkLocal: 'fe80::8' },
-    { ...base, kind: 'pd', lease: '2001:db8:d0::/56', state: 'released', clientLinkLocal: 'fe80::7' },
-    { ...base, kind: 'na', lease: '2001:db8::5', state: 'active', clientLinkLocal: 'fe80::6' },
-    { ...base, kind: 'pd', lease: '2001:db8:c0::/56', state: 'active' },
-  ]);
-  assert.deepEqual(routes, [
-    { prefix: '2001:db8:e0::/56', via: 'fe80::8', dev: 'lan0', protocol: 'v6edge' },
-    { prefix: '2001:db8:f0::/56', via: 'fe80::9', dev: 'lan0', protocol: 'v6edge' },
-  ]);
-  assert.deepEqual(desiredRoutesFromLeases([{ ...base, kind: 'pd', lease: '2001:db8:f0::/56', state: 'active', clientLinkLocal: 'fe80::9' }], 10), []);
 });
