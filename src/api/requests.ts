@@ -1,5 +1,5 @@
-// Request bodies and paths of the control API beyond the shared contract in types.ts: what the
-// CLI sends to edit hosts and release leases. Plain data, like types.ts.
+// Request and response bodies of the control API beyond the shared contract in types.ts: what the
+// CLI sends to edit hosts and the plan it reads, and where the socket lives. Plain data, like types.ts.
 
 /** POST /v1/hosts: adds (or replaces) a container host in the candidate. */
 export interface HostRequestDto {
@@ -11,21 +11,9 @@ export interface HostRequestDto {
   readonly networks?: readonly { readonly name: string; readonly prefix?: string }[];
 }
 
-/** POST /v1/leases/release. */
-export interface ReleaseRequestDto {
-  readonly lease: string;
-}
-
-/** POST /v1/config/rollback. */
-export interface RollbackRequestDto {
-  readonly revision: number;
-  readonly comment?: string;
-}
-
 /** GET /v1/plan: what a reconcile pass would change now, one line per change. */
 export interface PlanDto {
   readonly text: string;
 }
 
-export const API_PREFIX = '/v1';
 export const DEFAULT_SOCKET = '/run/v6edge/api.sock';

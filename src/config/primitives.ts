@@ -32,11 +32,6 @@ function checkAddress(ctx: z.core.ParsePayload<string>): bigint | undefined {
   return r.value.value;
 }
 
-/** Any IPv6 address in text form, no zone, no length. */
-export const ipv6Address = z.string().check((ctx) => {
-  checkAddress(ctx);
-});
-
 /** A unicast address (next hops, DNS servers, pool bounds). */
 export const unicastAddress = z.string().check((ctx) => {
   const v = checkAddress(ctx);

@@ -28,10 +28,6 @@ import type { Prefix } from './prefix.ts';
 export type IpamState = readonly AllocationRecord[];
 
 export const DEFAULT_QUARANTINE_MS = 24 * 60 * 60 * 1000;
-/** Default per-host prefix length. */
-export const DEFAULT_HOST_LENGTH = 48;
-/** Default per-container-network prefix length. */
-export const DEFAULT_NETWORK_LENGTH = 80;
 
 export interface AllocationRequest {
   readonly pool: string;

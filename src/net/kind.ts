@@ -77,7 +77,6 @@ export function classifyAddress(a: Address | bigint): Classification {
 
 export const isMulticast = (a: Address | bigint): boolean => value(a) >> 120n === 0xffn;
 export const isLinkLocalUnicast = (a: Address | bigint): boolean => inBlock(value(a), 0xfe80n << 112n, 10);
-export const isUniqueLocal = (a: Address | bigint): boolean => inBlock(value(a), 0xfc00n << 112n, 7);
 
 /**
  * Whether a zone (`%eth0`) means anything on this address: RFC 4007 §11.1 applies the format to

@@ -34,7 +34,6 @@ export const iaPrefixes = (ia: HasOptions): OptionOf<'iaprefix'>[] => findOption
 export const oro = (from: HasOptions): readonly number[] => findOption(from, 'oro')?.codes ?? [];
 export const statusCode = (from: HasOptions): OptionOf<'status-code'> | undefined => findOption(from, 'status-code');
 export const rapidCommit = (from: HasOptions): boolean => findOption(from, 'rapid-commit') !== undefined;
-export const elapsedTime = (from: HasOptions): number | undefined => findOption(from, 'elapsed-time')?.centiseconds;
 
 /**
  * The client's message inside a chain of Relay-forward messages (§9, §19), with the relays from
