@@ -1,14 +1,16 @@
-// Reachability by ICMPv6 Echo. No ping binary is installed here, so rltraceroute6 (ndisc6
-// package) sends the Echo Requests: -I for Echo, -f/-m 64 to probe only at hop limit 64.
+// Reachability by ICMPv6 Echo with iputils ping (installed by .ci/run): `ping -6 -n -c N -W S`,
+// Echo Requests 0.2 s apart so a few cost well under a second when the peer answers.
 import ipaddr from 'ipaddr.js';
 import type { Lab } from '../topology.ts';
 
 export interface PingOptions {
   /** Echo Requests to send; default 3. */
   readonly count?: number;
-  /** How long to wait for replies; default 3000 ms (rounded up to whole seconds). */
+  /** How long to wait for a reply; default 3000 ms (rounded up to whole seconds, ping's -W unit). */
   readonly timeoutMs?: number;
 }
+
+const INTERVAL_SECONDS = 0.2;
 
 /** Whether `address` (optionally `%zone` for a link-local) answered at least one Echo Request from `node`. */
 export async function pingOk(lab: Lab, node: string, address: string, options: PingOptions = {}): Promise<boolean> {
@@ -16,20 +18,25 @@ export async function pingOk(lab: Lab, node: string, address: string, options: P
   const seconds = Math.max(1, Math.ceil((options.timeoutMs ?? 3000) / 1000));
   const { stdout } = await lab.exec(
     node,
-    ['rltraceroute6', '-I', '-n', '-q', String(count), '-f', '64', '-m', '64', '-w', String(seconds), address],
-    { check: false, timeoutMs: seconds * 1000 * count + 5000 },
+    ['ping', '-6', '-n', '-c', String(count), '-i', String(INTERVAL_SECONDS), '-W', String(seconds), address],
+    { check: false, timeoutMs: Math.ceil(count * INTERVAL_SECONDS * 1000) + seconds * 1000 + 5000 },
   );
   return echoAnswered(stdout, address);
 }
 
-/** Whether rltraceroute6's output shows a reply from `address` (compared as addresses, not text). */
+/**
+ * Whether ping's output shows an Echo Reply from `address`, compared as addresses, not text.
+ * Each reply is a line `64 bytes from ADDR: icmp_seq=…`: a count, then the replying address among
+ * its words. The `PING` header, `From ADDR … unreachable` errors and the summary never name a
+ * replying address after a leading count, so an answer from another node or none reads false.
+ */
 export function echoAnswered(output: string, address: string): boolean {
   const target = normalize(address);
   if (target === undefined) throw new Error(`pingOk: "${address}" is not an IPv6 address`);
   return output
     .split('\n')
     .filter((line) => /^\s*\d+\s/.test(line))
-    .some((line) => line.trim().split(/\s+/).some((word) => normalize(word) === target));
+    .some((line) => line.trim().split(/\s+/).some((word) => normalize(word.replace(/:$/, '')) === target));
 }
 
 function normalize(text: string): string | undefined {
