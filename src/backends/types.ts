@@ -9,6 +9,11 @@ export interface ObserveRequest {
   readonly sysctlKeys: readonly string[];
 }
 
+/** The objects an incremental pass changed, to be read back alone (routes by destination). */
+export interface TouchedRequest {
+  readonly routes: readonly string[];
+}
+
 export interface ApplyFailure {
   readonly change: Change;
   readonly problem: Problem;
@@ -31,6 +36,8 @@ export interface SubsystemBackend {
   apply(subsystem: Subsystem, changes: readonly Change[]): Promise<ApplyReport>;
   /** Calls `onChange` when something may have changed (a kernel event); it only means "look again". */
   watch?(onChange: (why: string) => void): Unsubscribe;
+  /** Reads back only the touched objects of the subsystems it owns; absent means "observe whole". */
+  observeTouched?(request: TouchedRequest): Promise<Partial<ObservedState>>;
 }
 
 export interface CounterValue {
@@ -43,6 +50,11 @@ export interface Backend {
   observe(request: ObserveRequest): Promise<ObservedState>;
   apply(subsystem: Subsystem, changes: readonly Change[]): Promise<ApplyReport>;
   watch(onChange: (why: string) => void): Unsubscribe;
+  /**
+   * The touched routes alone; undefined when the backend owning routes cannot read them that
+   * way (the loop then observes everything).
+   */
+  observeTouched?(request: TouchedRequest): Promise<Partial<ObservedState> | undefined>;
 }
 
 const EMPTY: ObservedState = { links: [], addresses: [], sysctls: [], routes: [], proxyNeighbors: [], nft: undefined };
@@ -62,6 +74,11 @@ export function combineBackends(parts: readonly SubsystemBackend[]): Backend {
         return { applied: 0, failures: changes.map((change) => ({ change, problem: reason })) };
       }
       return p.apply(subsystem, changes);
+    },
+    async observeTouched(request) {
+      const routes = owner('routes');
+      if (routes?.observeTouched === undefined) return undefined;
+      return routes.observeTouched(request);
     },
     watch(onChange) {
       const stops = parts.flatMap((p) => (p.watch === undefined ? [] : [p.watch(onChange)]));

@@ -3,8 +3,7 @@
 // handful and a change of hosts is a change of set elements: no flush, no rule churn (hitless).
 import type { Config } from '../config/schema.ts';
 import { onLinkPrefixes } from '../config/facts.ts';
-import { parsePrefix, lastAddress } from '../net/prefix.ts';
-import { canonicalPrefix } from './canonical.ts';
+import { canonicalPrefix, prefixRange, type PrefixRange } from './canonical.ts';
 import type { LeaseRoute } from './desired.ts';
 import type { ResolvedHost } from './hosts.ts';
 import {
@@ -55,10 +54,12 @@ function rule(name: string, expr: readonly unknown[]): RuleSpec {
 
 /** Orders prefix-keyed elements and drops any covered by an earlier one: nft refuses overlapping intervals. */
 export function disjointPrefixes(prefixes: Iterable<string>): string[] {
-  const parsed = [...new Set([...prefixes].map(canonicalPrefix))]
-    .map((text) => ({ text, p: parsePrefix(text) }))
-    .flatMap((x) => (x.p.ok ? [{ text: x.text, network: x.p.value.network, last: lastAddress(x.p.value), length: x.p.value.length }] : []))
-    .sort((a, b) => (a.network !== b.network ? (a.network < b.network ? -1 : 1) : a.length - b.length));
+  const byText = new Map<string, PrefixRange>();
+  for (const text of prefixes) {
+    const r = prefixRange(text);
+    if (r !== undefined) byText.set(r.text, r);
+  }
+  const parsed = [...byText.values()].sort((a, b) => (a.network !== b.network ? (a.network < b.network ? -1 : 1) : a.length - b.length));
   const out: string[] = [];
   let end = -1n;
   for (const x of parsed) {

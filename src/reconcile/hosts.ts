@@ -32,18 +32,30 @@ export interface ResolvedHost {
 export const HOST_POOL = 'hosts';
 export const networkPool = (host: string): string => `host:${host}`;
 
-/** Live allocations by `pool owner`, so resolving n hosts costs n look-ups, not n scans. */
-type Held = ReadonlyMap<string, string>;
+/**
+ * Live allocations by pool, then owner, so resolving n hosts costs n look-ups, not n scans (and
+ * no key strings are built per look-up). IPAM writes canonical text (src/net/ipam.ts formats
+ * every prefix it hands out); `canonicalPrefix` is still applied, as a memo hit, for records
+ * that came from elsewhere.
+ */
+type Held = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 function heldPrefixes(allocations: readonly AllocationRecord[]): Held {
-  const out = new Map<string, string>();
-  for (const a of allocations) if (a.releasedAt === undefined) out.set(`${a.pool} ${a.owner}`, a.prefix);
+  const out = new Map<string, Map<string, string>>();
+  for (const a of allocations) {
+    if (a.releasedAt !== undefined) continue;
+    let pool = out.get(a.pool);
+    if (pool === undefined) out.set(a.pool, (pool = new Map()));
+    pool.set(a.owner, a.prefix);
+  }
   return out;
 }
 
 function allocated(held: Held, pool: string, owners: readonly string[]): string | undefined {
+  const inPool = held.get(pool);
+  if (inPool === undefined) return undefined;
   for (const owner of owners) {
-    const prefix = held.get(`${pool} ${owner}`);
+    const prefix = inPool.get(owner);
     if (prefix !== undefined) return canonicalPrefix(prefix);
   }
   return undefined;

@@ -3,13 +3,22 @@
 // what the backends report now. A pass: observe → plan → apply (one batch per subsystem) → read
 // back and verify → status and events. A failed pass keeps what worked and retries with
 // exponential backoff (controller-runtime's habit); applyRevision rolls back instead.
+//
+// Incremental passes: while the loop watches backend events, a pass whose previous pass verified
+// with no event since plans the new desired state against the previous one (plan-delta.ts),
+// applies that, and reads back only the touched routes; nft elements are trusted to the
+// transaction's exit status (nft commits a batch whole or not at all, and reading even one
+// element back costs nft 1.0.6 a load of the whole table). Any event, the periodic resync, a
+// failure, a change beyond routes and elements, or a large change takes the full pass, so drift
+// is still repaired level-triggered.
 import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
 import type { Config } from '../config/schema.ts';
 import type { AllocationRecord } from '../store/records.ts';
 import type { ApplyFailure, Backend, ObserveRequest, Unsubscribe } from '../backends/types.ts';
 import { changeObject, describeChange } from './describe.ts';
 import { desiredState, type LeaseRoute } from './desired.ts';
-import { NOTHING_RECORDED, plan, type Recorded } from './plan.ts';
+import { NOTHING_RECORDED, plan, planRoutes, type Recorded } from './plan.ts';
+import { planDelta, touchedRoutes } from './plan-delta.ts';
 import { SUBSYSTEMS, type Change, type DesiredState } from './types.ts';
 
 /** Inputs beside the config, read fresh for each revision. */
@@ -43,6 +52,8 @@ export interface PassReport {
   readonly failures: readonly ApplyFailure[];
   /** True when the read-back plans nothing. */
   readonly verified: boolean;
+  /** `full`: observed everything; `incremental`: planned against the previous desired state. */
+  readonly mode: 'full' | 'incremental';
 }
 
 export type ReconcileEvent =
@@ -83,6 +94,10 @@ export class Reconciler {
   #cancelResync: (() => void) | undefined;
   #unwatch: Unsubscribe | undefined;
   #stopped = false;
+  /** The desired state the last pass verified in place, with no failures; the base of a delta. */
+  #inPlace: DesiredState | undefined;
+  /** An event (or the resync timer) since the last full observe: the next pass must be full. */
+  #mustObserve = true;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
@@ -115,13 +130,18 @@ export class Reconciler {
   /** Subscribes to backend events and starts the periodic resync. */
   start(): void {
     this.#stopped = false;
-    this.#unwatch = this.#o.backend.watch((why) => this.trigger(why));
+    this.#mustObserve = true;
+    this.#unwatch = this.#o.backend.watch((why) => {
+      this.#mustObserve = true;
+      this.trigger(why);
+    });
     this.#armResync();
   }
 
   stop(): Promise<unknown> {
     this.#stopped = true;
     this.#unwatch?.();
+    this.#unwatch = undefined;
     this.#cancelRetry?.();
     this.#cancelResync?.();
     return this.#chain;
@@ -171,13 +191,14 @@ export class Reconciler {
     this.#cancelRetry = undefined;
     const at = (this.#o.now ?? Date.now)();
     const desired = this.#desired;
-    if (desired === undefined) return { at, trigger, planned: [], applied: 0, failures: [], verified: true };
+    if (desired === undefined) return { at, trigger, planned: [], applied: 0, failures: [], verified: true, mode: 'full' };
     let report: PassReport;
     try {
       report = await this.#converge(desired, at, trigger);
     } catch (e) {
       const p = problem('backend-error', e instanceof Error ? e.message : String(e));
-      report = { at, trigger, planned: [], applied: 0, failures: [], verified: false };
+      report = { at, trigger, planned: [], applied: 0, failures: [], verified: false, mode: 'full' };
+      this.#inPlace = undefined;
       this.#finish(report, [p]);
       return report;
     }
@@ -186,26 +207,69 @@ export class Reconciler {
   }
 
   async #converge(desired: DesiredState, at: number, trigger: string): Promise<PassReport> {
+    const delta = this.#deltaFor(desired);
+    const report = delta === undefined ? await this.#full(desired, at, trigger) : await this.#incremental(desired, delta, at, trigger);
+    this.#inPlace = report.verified && report.failures.length === 0 ? desired : undefined;
+    return report;
+  }
+
+  /** The incremental plan, when this pass may take it (see the header comment). */
+  #deltaFor(desired: DesiredState): Change[] | undefined {
+    const previous = this.#inPlace;
+    // Without an event subscription a change behind our back would go unnoticed: always full.
+    if (previous === undefined || this.#mustObserve || this.#unwatch === undefined) return undefined;
+    if (this.#o.backend.observeTouched === undefined) return undefined;
+    return planDelta(previous, desired);
+  }
+
+  async #full(desired: DesiredState, at: number, trigger: string): Promise<PassReport> {
     const request: ObserveRequest = { sysctlKeys: desired.sysctls.map((s) => s.key) };
     const backend = this.#o.backend;
+    // Cleared before observing: an event during the pass makes the next pass full again.
+    this.#mustObserve = false;
     const planned = plan(desired, await backend.observe(request), this.#recorded);
-    let applied = 0;
-    const failures: ApplyFailure[] = [];
-    for (const subsystem of SUBSYSTEMS) {
-      const batch = planned.filter((c) => c.subsystem === subsystem);
-      if (batch.length === 0) continue;
-      const r = await backend.apply(subsystem, batch);
-      applied += r.applied;
-      failures.push(...r.failures);
-      const failed = new Set(r.failures.map((f) => f.change));
-      for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
-    }
+    const { applied, failures } = await this.#applyAll(planned);
     this.#record(desired, failures);
     if (planned.length > 0 && this.#converged) {
       this.#status = { ...this.#status, driftRepairs: this.#status.driftRepairs + applied };
     }
     // Verify: the read-back must plan nothing beyond what already failed.
     const remaining = planned.length === 0 ? [] : plan(desired, await backend.observe(request), this.#recorded);
+    return { at, trigger, planned, applied, failures: this.#unverified(failures, remaining), verified: remaining.length === 0, mode: 'full' };
+  }
+
+  async #incremental(desired: DesiredState, planned: Change[], at: number, trigger: string): Promise<PassReport> {
+    const { applied, failures } = await this.#applyAll(planned);
+    this.#record(desired, failures);
+    const touched = touchedRoutes(planned);
+    let remaining: Change[] = [];
+    if (touched.length > 0) {
+      const seen = await this.#o.backend.observeTouched!({ routes: touched });
+      if (seen === undefined) return this.#full(desired, at, trigger);
+      const wanted = new Set(touched);
+      remaining = planRoutes(desired.routes.filter((r) => wanted.has(r.dst)), (seen.routes ?? []).filter((r) => wanted.has(r.dst)));
+    }
+    return { at, trigger, planned, applied, failures: this.#unverified(failures, remaining), verified: remaining.length === 0, mode: 'incremental' };
+  }
+
+  /** Applies a plan one batch per subsystem, in order, emitting an event per applied change. */
+  async #applyAll(planned: readonly Change[]): Promise<{ applied: number; failures: ApplyFailure[] }> {
+    let applied = 0;
+    const failures: ApplyFailure[] = [];
+    for (const subsystem of SUBSYSTEMS) {
+      const batch = planned.filter((c) => c.subsystem === subsystem);
+      if (batch.length === 0) continue;
+      const r = await this.#o.backend.apply(subsystem, batch);
+      applied += r.applied;
+      failures.push(...r.failures);
+      const failed = new Set(r.failures.map((f) => f.change));
+      for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
+    }
+    return { applied, failures };
+  }
+
+  /** The failures of a pass plus a `not-verified` one for each object the read-back still plans. */
+  #unverified(failures: ApplyFailure[], remaining: readonly Change[]): ApplyFailure[] {
     const known = new Set(failures.map((f) => changeObject(f.change)));
     for (const c of remaining) {
       const object = changeObject(c);
@@ -213,7 +277,7 @@ export class Reconciler {
       known.add(object);
       failures.push({ change: c, problem: problem('not-verified', `${object} was reported applied but reading it back shows it is not in place (${describeChange(c)}).`) });
     }
-    return { at, trigger, planned, applied, failures, verified: remaining.length === 0 };
+    return failures;
   }
 
   /** Addresses and proxy entries we may later remove: what we want now, plus removals that failed. */
@@ -254,6 +318,7 @@ export class Reconciler {
     const ms = this.#o.resyncMs ?? 60_000;
     if (ms <= 0 || this.#stopped) return;
     this.#cancelResync = (this.#o.schedule ?? defaultSchedule)(() => {
+      this.#mustObserve = true;
       this.trigger('periodic resync');
       this.#armResync();
     }, ms);

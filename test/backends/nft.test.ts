@@ -45,3 +45,26 @@ test('in a namespace: 10,000 hosts load in one transaction, read back equal, and
     execFileSync('ip', ['netns', 'del', ns]);
   }
 });
+
+test('in a namespace: an element-only batch (no nft -c) that nft refuses changes nothing and names the reason', { skip, timeout: 30_000 }, async () => {
+  const ns = `v6t-backends-el-${process.pid}`;
+  execFileSync('ip', ['netns', 'add', ns]);
+  try {
+    const nft = new NftBackend({ netns: ns });
+    const small = fleet(3);
+    const spec = desiredState(small.config, small.allocations, []).nft;
+    assert.deepEqual((await nft.apply('nft', planFilter(spec, await nft.observeFilter()))).failures, []);
+    const before = await nft.observeFilter();
+    const good = { subsystem: 'nft', op: 'add-elements', set: 'container_nets', elements: ['2001:db8:7777::/80'] } as const;
+    const bad = { subsystem: 'nft', op: 'add-elements', set: 'no_such_set', elements: ['2001:db8:7778::/80'] } as const;
+    const r = await nft.apply('nft', [good, bad]);
+    assert.equal(r.applied, 0);
+    assert.equal(r.failures.length, 2);
+    assert.match(r.failures[0]!.problem.message, /nft refused the batch, so nothing changed/);
+    assert.deepEqual(await nft.observeFilter(), before, 'the good half of the refused batch is not in place');
+    assert.deepEqual((await nft.apply('nft', [good])).failures, []);
+    assert.ok((await nft.observeFilter())!.sets.find((s) => s.name === 'container_nets')!.elements.includes('2001:db8:7777::/80'));
+  } finally {
+    execFileSync('ip', ['netns', 'del', ns]);
+  }
+});

@@ -7,7 +7,7 @@ import { changeObject } from '../../reconcile/describe.ts';
 import { counterNames } from '../../reconcile/filters.ts';
 import { SUBSYSTEMS } from '../../reconcile/types.ts';
 import type { Address, Change, ObservedFilter, ObservedLink, ObservedState, ProxyNeighbor, Route, Subsystem } from '../../reconcile/types.ts';
-import type { ApplyFailure, ApplyReport, ObserveRequest, SubsystemBackend, Unsubscribe } from '../types.ts';
+import type { ApplyFailure, ApplyReport, ObserveRequest, SubsystemBackend, TouchedRequest, Unsubscribe } from '../types.ts';
 
 export interface FakeState {
   links: Map<string, ObservedLink>;
@@ -28,6 +28,8 @@ export class FakeKernel implements SubsystemBackend {
   readonly state: FakeState;
   /** Batches applied, per subsystem, so tests can see one batch per subsystem per pass. */
   readonly batches: Array<{ subsystem: Subsystem; size: number }> = [];
+  /** Reads, in order: `full` for a whole observe, or the route destinations of a touched read. */
+  readonly reads: Array<'full' | { routes: readonly string[] }> = [];
   #faults: FaultRule[] = [];
   #lies: Array<(c: Change) => boolean> = [];
   #watchers = new Set<(why: string) => void>();
@@ -67,7 +69,15 @@ export class FakeKernel implements SubsystemBackend {
     return () => this.#watchers.delete(onChange);
   }
 
+  /** Only the routes at the given destinations, as `ip route show exact` would list them. */
+  async observeTouched(request: TouchedRequest): Promise<Partial<ObservedState>> {
+    this.reads.push({ routes: [...request.routes] });
+    const wanted = new Set(request.routes);
+    return structuredClone({ routes: this.state.routes.filter((r) => wanted.has(r.dst)) });
+  }
+
   async observe(request: ObserveRequest): Promise<ObservedState> {
+    this.reads.push('full');
     const s = this.state;
     return structuredClone({
       links: [...s.links.values()],

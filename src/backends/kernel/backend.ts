@@ -6,7 +6,7 @@ import { changeObject } from '../../reconcile/describe.ts';
 import { ROUTE_PROTOCOL, ROUTE_PROTOCOL_NUMBER } from '../../reconcile/types.ts';
 import type { Change, ObservedState, Subsystem, Sysctl } from '../../reconcile/types.ts';
 import { execute, follow, inNetns } from '../exec.ts';
-import type { ApplyFailure, ApplyReport, ObserveRequest, SubsystemBackend, Unsubscribe } from '../types.ts';
+import type { ApplyFailure, ApplyReport, ObserveRequest, SubsystemBackend, TouchedRequest, Unsubscribe } from '../types.ts';
 import { addressCommands, linkCommands, proxyCommands, routeCommands } from './commands.ts';
 import { parseAddresses, parseBatchErrors, parseLinks, parseProxyNeighbors, parseRoutes } from './parse.ts';
 import { registeredProtocols, RT_PROTOS, RT_PROTOS_DIR } from './protocol.ts';
@@ -51,6 +51,20 @@ export class KernelBackend implements SubsystemBackend {
       proxyNeighbors: parseProxyNeighbors(proxy),
       sysctls,
     };
+  }
+
+  /**
+   * Only the routes at `dsts`, in one `ip -json -batch` of `route show exact` lines (one JSON
+   * array per line of output): the read-back of an incremental pass costs its few routes, not the
+   * whole table.
+   */
+  async observeTouched(request: TouchedRequest): Promise<Partial<ObservedState>> {
+    if (request.routes.length === 0) return { routes: [] };
+    const lines = request.routes.map((dst) => `route show exact ${dst} table main`);
+    const r = await execute(this.#ipArgv(['-6', '-json', '-batch', '-']), `${lines.join('\n')}\n`);
+    if (r.code !== 0) throw new Error(`ip -batch route show exact failed: ${r.stderr.trim()}`);
+    const found = r.stdout.split('\n').filter((l) => l.trim() !== '').flatMap((l) => JSON.parse(l) as unknown[]);
+    return { routes: parseRoutes(found) };
   }
 
   /** Reads /proc/sys inside the namespace in one process; a missing key is left out. */
@@ -109,6 +123,17 @@ export class KernelBackend implements SubsystemBackend {
 
   /** Kernel events for links, addresses, routes and neighbours; each only means "look again". */
   watch(onChange: (why: string) => void): Unsubscribe {
-    return follow(this.#ipArgv(['monitor', 'link', 'address', 'route', 'neigh']), (line) => onChange(`kernel event: ${line.slice(0, 80)}`));
+    return follow(this.#ipArgv(['monitor', 'link', 'address', 'route', 'neigh']), (line) => {
+      if (!isOwnRouteAdd(line)) onChange(`kernel event: ${line.slice(0, 80)}`);
+    });
   }
+}
+
+/**
+ * A route added with our protocol is the echo of our own apply (nobody else uses protocol
+ * v6edge), so it does not force the next pass to observe everything; every other line does,
+ * deletions of our routes included.
+ */
+export function isOwnRouteAdd(line: string): boolean {
+  return !line.startsWith('Deleted ') && /\sproto (v6edge|250)(\s|$)/.test(line);
 }

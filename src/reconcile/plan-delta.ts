@@ -1,0 +1,44 @@
+// The plan of an incremental pass: the new desired state against the previous one, which the
+// last pass verified in place. Pure. It covers only what grows with the fleet (routes and set
+// elements); anything else (links, addresses, sysctls, proxy entries, the table skeleton) or a
+// large change returns undefined, and the loop runs a full, level-triggered pass instead.
+import { planFilter } from './plan-nft.ts';
+import { planRoutes } from './plan.ts';
+import type { Change, DesiredState, FilterSpec, ObservedFilter } from './types.ts';
+
+/** Above this many changes a full observe costs little beside the apply: take the full pass. */
+export const MAX_DELTA_CHANGES = 5_000;
+
+const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** A filter as nft reports it after loading it, so planFilter can diff two desired filters. */
+export function asObservedFilter(f: FilterSpec): ObservedFilter {
+  return {
+    sets: f.sets,
+    chains: f.chains.map((c) => ({ name: c.name, hook: c.hook, priority: c.priority, policy: c.policy, rules: c.rules.map((r) => r.comment) })),
+    counters: f.chains.flatMap((c) => c.rules.map((r) => r.name)),
+  };
+}
+
+/**
+ * The changes from `previous` (in place) to `next`, or undefined when they reach beyond routes
+ * and set elements or number more than `limit`.
+ */
+export function planDelta(previous: DesiredState, next: DesiredState, limit = MAX_DELTA_CHANGES): Change[] | undefined {
+  if (!same(previous.links, next.links) || !same(previous.addresses, next.addresses)) return undefined;
+  if (!same(previous.sysctls, next.sysctls) || !same(previous.proxyNeighbors, next.proxyNeighbors)) return undefined;
+  // Every previous route is ours (desiredState gives each protocol v6edge), so planRoutes sees
+  // the removed ones as ours to delete.
+  const routes = planRoutes(next.routes, previous.routes);
+  if (routes.length > limit) return undefined;
+  const nft = previous.nft === next.nft ? [] : planFilter(next.nft, asObservedFilter(previous.nft));
+  if (nft.some((c) => c.op === 'replace-table')) return undefined;
+  const elements = nft.reduce((n, c) => n + (c.op === 'replace-table' ? 0 : c.elements.length), 0);
+  if (routes.length + elements > limit) return undefined;
+  return [...routes, ...nft];
+}
+
+/** Route destinations a plan adds, replaces or deletes: what an incremental pass reads back. */
+export function touchedRoutes(changes: readonly Change[]): string[] {
+  return [...new Set(changes.flatMap((c) => (c.subsystem === 'routes' ? [c.route.dst] : [])))];
+}
