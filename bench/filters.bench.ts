@@ -1,5 +1,5 @@
 // The filters at fleet scale: table inet v6edge for 10,000 container hosts × 10 networks, our
-// set-based ruleset loaded through NftBackend (JSON, `nft -c` then `nft -f`) beside a generated
+// set-based ruleset loaded through NftBackend (JSON; `nft -c` then `nft -f` for a table build, `nft -f` alone for element batches) beside a generated
 // one-rule-per-host ruleset loaded with raw `nft -f`, each in a fresh namespace; then adding one
 // host (set elements only, against one more rule) and the `nft -c` check of each. Run as root:
 // `npm run bench filters`. Writes bench/results/filters.md. BENCH_HOSTS=N: smaller, print only.
@@ -205,7 +205,7 @@ function render(anchors: readonly AnchorRun[], full: readonly OursRun[], same: r
       [`${name}: read back (\`nft -j list table\` + parse)`, fmtMs(p50(runs.map((r) => r.observe))), '', list(runs.map((r) => r.observe))],
       [`${name}: add one host — observe`, fmtMs(p50(adds.map((a) => a.observe))), '', list(adds.map((a) => a.observe))],
       [`${name}: add one host — plan`, fmtMs(p50(adds.map((a) => a.plan))), '', list(adds.map((a) => a.plan))],
-      [`${name}: add one host — apply elements (\`nft -c\` + \`nft -f\`)`, fmtMs(p50(adds.map((a) => a.apply))), ratio(p50(adds.map((a) => a.apply)), p50(aAdds.map((a) => a.apply))), list(adds.map((a) => a.apply))],
+      [`${name}: add one host — apply elements (\`nft -f\` only, no dry run)`, fmtMs(p50(adds.map((a) => a.apply))), ratio(p50(adds.map((a) => a.apply)), p50(aAdds.map((a) => a.apply))), list(adds.map((a) => a.apply))],
       [`${name}: add one host — \`nft -c\` of the element batch`, fmtMs(p50(adds.map((a) => a.check))), ratio(p50(adds.map((a) => a.check)), p50(aAdds.map((a) => a.check))), list(adds.map((a) => a.check))],
     ];
   };
@@ -221,7 +221,7 @@ fresh namespaces (anchor and ours alternating first); p50 below, every sample li
 - **Anchor**: one rule per host — \`iifname "hosts0" ip6 saddr PREFIX return\` × ${hostRules.toLocaleString('en')} in a \`spoof\` chain, native syntax, raw \`nft -f\`.
   It expresses only the anti-spoofing check; container networks and published ports would be another ${(HOSTS * (NETWORKS + 1)).toLocaleString('en')} rules.
 - **Add one host**: ours plans element additions from a read-back (\`planFilter\`) and applies them through NftBackend
-  (\`nft -c\` then \`nft -f\`, ${NETWORKS + 2} elements into 3 sets); the anchor runs one \`nft insert rule\`.
+  (one \`nft -f\`, no \`nft -c\` for an element-only batch, ${NETWORKS + 2} elements into 3 sets); the anchor runs one \`nft insert rule\`.
 
 ${table(['', 'p50', 'ratio', 'samples'], [
   ['anchor: load (`nft -f`)', fmtMs(aLoad), '1.00×', list(anchors.map((a) => a.load))],
@@ -239,25 +239,22 @@ ${LIMITS}
 
 // Written from the figures of full runs on this machine; the table above is the run's own.
 const LIMITS = `- **Content, first.** The set-based table carries 12× what the anchor does (120,004 elements: sources, every container
-  /80 and every published port; the anchor has only the 10,000 per-host source checks). Loading the same content,
-  ours costs ~4.7× the anchor (load) and ~3.5× (\`nft -c\`). The load row is NftBackend's \`nft -c\` plus \`nft -f\`: the
-  dry run buys no atomicity (the batch is one transaction either way) and about halves the load when dropped.
-- **nft 1.0.6 interval sets are the cost.** The whole-table \`nft -c\` takes seconds for 100,000 \`/80\` interval
-  elements and the concatenated \`iface . prefix\` intervals; nft builds and checks the interval tree in userspace.
-- **An element-only update is not cheap at this size: it follows the set, not the change.** Adding one host's 12
-  elements takes ~9 s through NftBackend (and 4 s for its \`nft -c\` alone) against 25 ms for the anchor's
-  \`nft insert rule\`: every nft invocation reads the affected interval sets whole into its cache before placing
-  the new intervals. With 10,000 elements the same update takes ~120 ms and its \`nft -c\` matches the anchor's
-  (~1.1×). So the hitless design (no rule churn, counters and flows kept) holds, but at 100,000 elements the nft
-  command line, not the kernel, dominates every change.
-- **Read-back**: \`nft -j list table\` with 120,004 elements plus \`parseTable\` (canonical text of each) takes ~5 s,
-  and a level-triggered pass does it twice (see bench/results/reconcile.md).
-- **What would help**, in order of effect (none implemented; src/backends/nft and src/reconcile/filters.ts belong
-  to the apply loop): fewer elements — container networks keyed by the host's /48 (one element per host instead
-  of ten) would cut the largest set tenfold; no \`nft -c\` before element changes; verifying added elements with
-  \`nft get element\` instead of listing the table; a long-lived libnftables context (keeps its cache between
-  changes) instead of one \`nft\` process per step.
-- **A shared, loaded machine** (2 cores, load average 5–7 from other engineers' runs): wall times vary up to 3×
+  /80 and every published port; the anchor has only the 10,000 per-host source checks). A table build is still
+  \`nft -c\` plus \`nft -f\` (the dry run guards the delete-and-recreate of the skeleton).
+- **No dry run for element batches any more** (a deviation from DESIGN.md's "checked with nft -c first", documented
+  in src/backends/nft/backend.ts): an nft batch is one transaction that changes nothing when refused, so \`nft -c\`
+  added no atomicity and doubled every element update. The "apply elements" row is now one \`nft -f\`; the separate
+  \`nft -c\` row is kept to show what the dry run used to add.
+- **nft 1.0.6 still loads the whole table for any element change.** Measured alone at 100,000 elements: adding one
+  element costs 2.5–6 s per invocation, in JSON and in native \`add element\` syntax alike, even into a 3-element
+  set, and \`nft get element\` costs ~3 s; \`nft list set published\` (10,000 elements) 0.4 s. So neither native
+  syntax nor a narrower batch helps: the per-invocation cache load, not our batch, is the cost. A long-lived
+  libnftables context (keeps its cache between changes) or fewer elements (container networks keyed by the
+  host's /48: one element per host instead of ten) are what remain.
+- **Read-back**: \`nft -j list table\` with 120,004 elements plus \`parseTable\` takes seconds; the apply loop's
+  incremental pass (src/reconcile/plan-delta.ts) no longer lists the table after an element-only change: it trusts
+  the transaction's exit status and leaves drift to \`nft monitor\` events and the periodic full resync.
+- **A shared, loaded machine** (2 cores, load average 6–8 from other engineers' runs): wall times vary up to 3×
   between samples; the ratios come from the same repeat's fresh namespaces.`;
 
 await main();

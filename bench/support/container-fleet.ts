@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
 import { crossFieldProblems } from '../../src/config/rules.ts';
-import { reconcileAllocations, type IpamState, type WantedPool } from '../../src/net/ipam.ts';
-import { parsePrefix } from '../../src/net/prefix.ts';
+import type { IpamState } from '../../src/net/ipam.ts';
+import { allocateForConfig } from '../../src/reconcile/allocations.ts';
 import { desiredState, type Desired } from '../../src/reconcile/desired.ts';
-import { HOST_POOL, networkPool } from '../../src/reconcile/hosts.ts';
 import type { LabSpec } from '../../test/lab/index.ts';
 
 export const HOSTS_IFACE = 'hosts0';
@@ -49,41 +48,16 @@ export function fleetDocument(hosts: number, networks: number): ConfigInput {
   };
 }
 
-function prefixOrThrow(text: string) {
-  const p = parsePrefix(text);
-  if (!p.ok) throw new Error(`bench: ${text} is not a prefix: ${p.error.message}`);
-  return p.value;
-}
-
-/** One network pool per host that already holds a prefix in `state` (a pool never listed is released). */
-function wantedPools(config: Config, state: IpamState): WantedPool[] {
-  const held = new Map<string, string>();
-  for (const a of state) if (a.pool === HOST_POOL && a.releasedAt === undefined) held.set(a.owner, a.prefix);
-  const ipam = config.ipam!;
-  const hosts: WantedPool = { pool: HOST_POOL, poolPrefix: prefixOrThrow(ipam.hostPool), length: ipam.hostPrefixLength, owners: Object.keys(config.hosts).map((owner) => ({ owner })) };
-  const nets = Object.entries(config.hosts).flatMap(([name, h]): WantedPool[] => {
-    const prefix = held.get(name);
-    if (prefix === undefined) return [];
-    const owners = Object.keys(h.networks).map((n) => ({ owner: `${name}/${n}` }));
-    return [{ pool: networkPool(name), poolPrefix: prefixOrThrow(prefix), length: ipam.containerNetworkLength, owners }];
-  });
-  return [hosts, ...nets];
-}
-
 /**
- * The IPAM step as a daemon runs it on a commit: host prefixes first (their networks are carved
- * from them), then every network pool, both as full desired sets so nothing held is released.
+ * The IPAM step as a daemon runs it on a commit (src/reconcile/allocations.ts: host prefixes
+ * first, then each host's networks inside its prefix); any problem stops the benchmark.
  */
 export function allocate(config: Config, state: IpamState, now: number): IpamState {
-  let current = state;
-  for (let stage = 0; stage < 2; stage++) {
-    const r = reconcileAllocations(current, wantedPools(config, current), now);
-    if (!r.ok) throw new Error(`bench: IPAM refused its own state: ${r.error.message}`);
-    const first = r.value.problems[0];
-    if (first !== undefined) throw new Error(`bench: IPAM could not allocate: ${first.message}`);
-    current = r.value.state;
-  }
-  return current;
+  const r = allocateForConfig(state, config, now);
+  if (!r.ok) throw new Error(`bench: IPAM refused its own state: ${r.error.message}`);
+  const first = r.value.problems[0];
+  if (first !== undefined) throw new Error(`bench: IPAM could not allocate: ${first.message}`);
+  return r.value.state;
 }
 
 export interface Steps {
