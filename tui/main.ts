@@ -1,5 +1,6 @@
 // `v6edge tui [--socket PATH]`: opens the TUI on the daemon's API socket. The HTTP client is
 // loaded dynamically so the TUI's own code and tests depend only on the ApiClient contract.
+import './terminal-env.ts';
 import { existsSync } from 'node:fs';
 import type { ApiClient } from '../src/api/types.ts';
 import { runTui } from './app.ts';
