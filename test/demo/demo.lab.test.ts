@@ -151,8 +151,10 @@ test('npm start: the TUI on the demo lab — add a host with a container network
     assert.doesNotMatch(tmux.screen(), /rolls back in/);
     // The Hosts screen shows the network with the prefix the kernel has.
     tmux.keys('5');
-    const hostRow = await tmux.waitFor((s) => /^.*\bch2\b.*$/m.exec(s)?.[0], 'ch2 on the Hosts screen');
-    assert.match(hostRow, new RegExp(`hosts0\\s+2001:db8:3::20\\s+2001:db8:4001::/48\\s+web ${escape(web)}`));
+    // Wait for the row itself: "ch2" also appears in the history line until the screen switches.
+    const hostRowPattern = new RegExp(`^.*\\bch2\\b.*hosts0\\s+2001:db8:3::20\\s+2001:db8:4001::/48\\s+web ${escape(web)}.*$`, 'm');
+    const hostRow = await tmux.waitFor((s) => hostRowPattern.exec(s)?.[0], 'ch2 with its /48 and network on the Hosts screen');
+    assert.match(hostRow, /hosts0/);
     const after = ourRoutes(routerNs);
     assert.match(after, /2001:db8:4001::\/48 via 2001:db8:3::20 dev hosts0/, 'the confirmed /48 stays');
     assert.equal(networkRoute(after, '2001:db8:4001::/48', '2001:db8:3::20'), web, 'the confirmed /80 stays');
