@@ -109,12 +109,29 @@ test('parseRadvdump leaves out a block still being printed', () => {
   assert.equal(parseRadvdump(RADVDUMP + RADVDUMP).length, 2);
 });
 
-test('echoAnswered compares addresses, not spellings', () => {
-  const out = 'traceroute to 2001:db8:1::1 (2001:db8:1::1) from 2001:db8:1::2, 64 hops max, 60 bytes packets\n64  2001:db8:1::1  0.003 ms  *  0.002 ms\n';
-  assert.equal(echoAnswered(out, '2001:db8:1:0:0:0:0:1'), true);
-  assert.equal(echoAnswered(out, '2001:db8:1::2'), false, 'the source in the header line is not a reply');
-  assert.equal(echoAnswered('traceroute to x\n64  *  *  *\n', '2001:db8:1::1'), false);
-  assert.throws(() => echoAnswered(out, 'not-an-address'), /not an IPv6 address/);
+// Printed by iputils ping (`ping -6 -n -c 2 -i 0.2 -W 1 ADDR`) here: replies, then an
+// unreachable error as the kernel reports a failed neighbour resolution.
+const PING_REPLIES = `PING 2001:db8:1::1(2001:db8:1::1) 56 data bytes
+64 bytes from 2001:db8:1::1: icmp_seq=1 ttl=64 time=0.034 ms
+64 bytes from 2001:db8:1::1: icmp_seq=2 ttl=64 time=0.053 ms
+
+--- 2001:db8:1::1 ping statistics ---
+2 packets transmitted, 2 received, 0% packet loss, time 201ms
+`;
+const PING_UNREACHABLE = `PING 2001:db8:1::9(2001:db8:1::9) 56 data bytes
+From 2001:db8:1::2 icmp_seq=1 Destination unreachable: Address unreachable
+
+--- 2001:db8:1::9 ping statistics ---
+1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms
+`;
+
+test('echoAnswered reads ping replies and compares addresses, not spellings', () => {
+  assert.equal(echoAnswered(PING_REPLIES, '2001:db8:1:0:0:0:0:1'), true);
+  assert.equal(echoAnswered(PING_REPLIES, '2001:db8:1::2'), false, 'another address did not reply');
+  assert.equal(echoAnswered(PING_UNREACHABLE, '2001:db8:1::2'), false, 'an unreachable error from the source is not a reply');
+  assert.equal(echoAnswered(PING_UNREACHABLE, '2001:db8:1::9'), false, 'the header names the target but is not a reply');
+  assert.equal(echoAnswered('64 bytes from fe80::1%eth0: icmp_seq=1 ttl=64 time=0.1 ms\n', 'fe80::1%eth0'), true, 'zones are ignored');
+  assert.throws(() => echoAnswered(PING_REPLIES, 'not-an-address'), /not an IPv6 address/);
 });
 
 const good: LabSpec = {

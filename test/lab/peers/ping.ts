@@ -1,6 +1,6 @@
 // Reachability by ICMPv6 Echo with iputils ping (installed by .ci/run): `ping -6 -n -c N -W S`,
 // Echo Requests 0.2 s apart so a few cost well under a second when the peer answers.
-import ipaddr from 'ipaddr.js';
+import { tryCanonicalAddress } from '../../../src/net/address.ts';
 import type { Lab } from '../topology.ts';
 
 export interface PingOptions {
@@ -26,20 +26,18 @@ export async function pingOk(lab: Lab, node: string, address: string, options: P
 
 /**
  * Whether ping's output shows an Echo Reply from `address`, compared as addresses, not text.
- * Each reply is a line `64 bytes from ADDR: icmp_seq=…`: a count, then the replying address among
- * its words. The `PING` header, `From ADDR … unreachable` errors and the summary never name a
- * replying address after a leading count, so an answer from another node or none reads false.
+ * Each reply is a line `64 bytes from ADDR: icmp_seq=…` (ADDR may carry `%zone`); the `PING`
+ * header, `From ADDR icmp_seq=… Destination unreachable` errors and the summary are not replies.
  */
 export function echoAnswered(output: string, address: string): boolean {
-  const target = normalize(address);
+  const target = bareCanonical(address);
   if (target === undefined) throw new Error(`pingOk: "${address}" is not an IPv6 address`);
   return output
     .split('\n')
-    .filter((line) => /^\s*\d+\s/.test(line))
-    .some((line) => line.trim().split(/\s+/).some((word) => normalize(word.replace(/:$/, '')) === target));
+    .some((line) => bareCanonical(/^\d+ bytes from (\S+?):? icmp_seq=/.exec(line)?.[1] ?? '') === target);
 }
 
-function normalize(text: string): string | undefined {
-  const bare = text.split('%')[0] ?? '';
-  return ipaddr.IPv6.isValid(bare) ? ipaddr.IPv6.parse(bare).toNormalizedString() : undefined;
+/** Canonical text of an address with any `%zone` dropped: ping prints link-locals with one. */
+function bareCanonical(text: string): string | undefined {
+  return tryCanonicalAddress(text.split('%')[0] ?? '');
 }
