@@ -52,3 +52,16 @@ test('IPAM allocations supply prefixes; a host without one is reported and left 
   assert.equal(d.routes.some((r) => r.dst.startsWith('2001:db8:4002:')), false);
   assert.deepEqual(d.problems.map((p) => [p.code, p.where]), [['not-allocated', { path: 'hosts.h2' }]]);
 });
+
+test('leaseRoutesOf: only active, unexpired delegations with a known client link-local become routes', () => {
+  const base = { iface: 'lan1', duid: '0001', iaid: 1, kind: 'pd' as const, lease: '2001:db8:100::/56', preferredLifetime: 1, validLifetime: 2, expiresAt: 2000, clientLinkLocal: 'fe80::1' };
+  const cases: Array<[string, Parameters<typeof leaseRoutesOf>[0][number], number]> = [
+    ['active', { ...base, state: 'active' }, 1],
+    ['released', { ...base, state: 'released' }, 0],
+    ['declined', { ...base, state: 'declined' }, 0],
+    ['expired state', { ...base, state: 'expired' }, 0],
+    ['past its valid lifetime', { ...base, state: 'active', expiresAt: 1000 }, 0],
+    ['no client link-local to route via', { state: 'active', iface: 'lan1', duid: '0001', iaid: 1, kind: 'pd', lease: '2001:db8:100::/56', preferredLifetime: 1, validLifetime: 2, expiresAt: 2000 }, 0],
+  ];
+  for (const [name, lease, routes] of cases) assert.equal(leaseRoutesOf([lease], 1000).length, routes, name);
+});
