@@ -1,10 +1,10 @@
 // Typed wrappers over the native addon: an ICMPv6 raw socket for RS/RA/NS/NA and an AF_PACKET
 // socket for the NDP proxy. The interfaces are small so a fake can stand in for them in tests.
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { addressBytes, formatAddressBytes } from '../net/address.ts';
 import { problem } from '../lib/result.ts';
 import type { BpfInstruction } from './bpf.ts';
+import { loadNative } from './addon.ts';
 import { IoError, toIoError, type SocketContext } from './errors.ts';
 
 export { ndpNeighborSolicitationFilter, type BpfInstruction } from './bpf.ts';
@@ -96,25 +96,7 @@ interface Addon {
   close(h: NativeHandle): void;
 }
 
-const ADDON_PATH = './native/build/Release/v6io.node';
-let addon: Addon | undefined;
-
-/** Loaded on first use, so importing this module (for types or the filter) needs no build. */
-function loadAddon(): Addon {
-  if (addon !== undefined) return addon;
-  try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
-    return addon;
-  } catch (cause) {
-    throw new IoError(
-      problem(
-        'addon-missing',
-        'the raw-socket addon is not built: run `npm install` (node-gyp rebuild --directory=src/io/native)',
-      ),
-      { cause },
-    );
-  }
-}
+const loadAddon = (): Addon => loadNative<Addon>();
 
 /** `ip netns` names live under /run/netns; anything with a slash is taken as a path. */
 export function netnsPath(netns: string | undefined): string | undefined {

@@ -20,7 +20,9 @@
 #define READS_PER_EVENT 64
 #define MAX_FILTER 4096
 
-enum { KIND_ICMP6, KIND_PACKET };
+enum { KIND_ICMP6, KIND_PACKET, KIND_NETLINK };
+/* Multicast groups a netlink subscription may join at once. */
+#define MAX_GROUPS 32
 
 typedef struct {
   int fd;
@@ -169,6 +171,10 @@ static void deliver_packet(v6_socket *s, size_t n, const v6_icmp6_meta *meta, in
   void *copy;
   napi_get_null(env, &argv[0]);
   napi_create_buffer_copy(env, n, s->buf, &copy, &argv[1]);
+  if (s->kind == KIND_NETLINK) {
+    deliver(s, 2, argv);
+    return;
+  }
   if (s->kind == KIND_PACKET) {
     napi_create_int32(env, ifindex, &argv[2]);
     deliver(s, 3, argv);
@@ -192,9 +198,15 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
     for (int i = 0; i < READS_PER_EVENT && !s->closed; i++) {
       v6_icmp6_meta meta;
       int ifindex = 0;
-      ssize_t n = s->kind == KIND_ICMP6 ? v6_icmp6_recv(s->fd, s->buf, sizeof s->buf, &meta)
-                                        : v6_packet_recv(s->fd, s->buf, sizeof s->buf, &ifindex);
+      ssize_t n = s->kind == KIND_ICMP6    ? v6_icmp6_recv(s->fd, s->buf, sizeof s->buf, &meta)
+                  : s->kind == KIND_PACKET ? v6_packet_recv(s->fd, s->buf, sizeof s->buf, &ifindex)
+                                           : recv(s->fd, s->buf, sizeof s->buf, 0);
       if (n < 0) {
+        if (errno == ENOBUFS) {
+          /* Netlink only: events were lost, but the socket goes on; the listener must resync. */
+          deliver_error(s, errno, "recv");
+          continue;
+        }
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
           deliver_error(s, errno, "recvmsg");
         break;
@@ -228,7 +240,7 @@ static napi_value adopt(napi_env env, int fd, int ifindex, int kind, napi_value 
   napi_create_object(env, &handle);
   napi_create_int32(env, ifindex, &index);
   napi_set_named_property(env, handle, "ifindex", index);
-  napi_create_string_utf8(env, kind == KIND_ICMP6 ? "v6edge:icmp6" : "v6edge:packet",
+  napi_create_string_utf8(env, kind == KIND_ICMP6 ? "v6edge:icmp6" : kind == KIND_PACKET ? "v6edge:packet" : "v6edge:netlink",
                           NAPI_AUTO_LENGTH, &name);
   napi_wrap(env, handle, s, finalize, NULL, NULL);
   napi_create_reference(env, handle, 1, &s->self);
@@ -364,6 +376,103 @@ static napi_value close_socket(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static bool get_netlink_target(napi_env env, napi_value *argv, int *protocol, char *netns, bool *has_netns) {
+  if (napi_get_value_int32(env, argv[0], protocol) != napi_ok || *protocol < 0) {
+    napi_throw_type_error(env, "EINVAL", "expected a netlink protocol number");
+    return false;
+  }
+  return get_string(env, argv[1], netns, PATH_MAX, true, has_netns);
+}
+
+/* netlinkOpen(protocol, netnsPath | undefined) → fd: a blocking socket for requests and dumps,
+ * driven synchronously by netlinkSend/netlinkRecv (the kernel answers from within the syscall). */
+static napi_value netlink_open(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], fd_value;
+  char netns[PATH_MAX];
+  bool has_netns;
+  int protocol;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_netlink_target(env, argv, &protocol, netns, &has_netns)) return NULL;
+  v6_fail fail;
+  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, NULL, 0, &fail);
+  if (fd < 0) return throw_errno(env, fail.err, fail.step);
+  CHECK(napi_create_int32(env, fd, &fd_value));
+  return fd_value;
+}
+
+/* netlinkSubscribe(protocol, netnsPath | undefined, groups: number[], onMessage) → handle: one
+ * callback per datagram, (error) when the kernel dropped events (ENOBUFS). */
+static napi_value netlink_subscribe(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  char netns[PATH_MAX];
+  bool has_netns;
+  int protocol;
+  uint32_t count, groups[MAX_GROUPS];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_netlink_target(env, argv, &protocol, netns, &has_netns)) return NULL;
+  CHECK(napi_get_array_length(env, argv[2], &count));
+  if (count == 0 || count > MAX_GROUPS) return throw_errno(env, EINVAL, "netlink groups");
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value g;
+    CHECK(napi_get_element(env, argv[2], i, &g));
+    CHECK(napi_get_value_uint32(env, g, &groups[i]));
+  }
+  v6_fail fail;
+  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, groups, count, &fail);
+  if (fd < 0) return throw_errno(env, fail.err, fail.step);
+  return adopt(env, fd, 0, KIND_NETLINK, argv[3]);
+}
+
+static bool get_fd(napi_env env, napi_value value, int *fd) {
+  if (napi_get_value_int32(env, value, fd) != napi_ok || *fd < 0) {
+    napi_throw_type_error(env, "EINVAL", "expected a netlink socket descriptor");
+    return false;
+  }
+  return true;
+}
+
+/* netlinkSend(fd, bytes) — one datagram: one or more netlink messages. */
+static napi_value netlink_send(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint8_t *data;
+  size_t len;
+  int fd;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_fd(env, argv[0], &fd) || !get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (v6_netlink_send(fd, data, len) < 0) return throw_errno(env, errno, "sendto(netlink)");
+  return NULL;
+}
+
+/* netlinkRecv(fd, buffer, timeoutMs) → bytes read into `buffer`, 0 when nothing came in time. */
+static napi_value netlink_recv(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], result;
+  uint8_t *data;
+  size_t len;
+  int fd, timeout;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_fd(env, argv[0], &fd) || !get_bytes(env, argv[1], &data, &len)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[2], &timeout));
+  ssize_t n = v6_netlink_recv(fd, data, len, timeout);
+  if (n < 0) return throw_errno(env, errno, "recv(netlink)");
+  CHECK(napi_create_int32(env, (int32_t)n, &result));
+  return result;
+}
+
+/* netlinkClose(fd) */
+static napi_value netlink_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int fd;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!get_fd(env, argv[0], &fd)) return NULL;
+  close(fd);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"openIcmp6", NULL, open_icmp6, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -372,6 +481,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"membership", NULL, membership, NULL, NULL, NULL, napi_enumerable, NULL},
       {"packetSend", NULL, packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkOpen", NULL, netlink_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkSubscribe", NULL, netlink_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkSend", NULL, netlink_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkRecv", NULL, netlink_recv, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkClose", NULL, netlink_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,0 +1,160 @@
+// Netlink sockets through the native addon: a request socket (batches of requests and dumps,
+// answered by the kernel from within the send, so the calls are synchronous) and an event
+// subscription (multicast groups, delivered on the event loop). The message codecs are pure and
+// live in src/proto/netlink.
+import { getSystemErrorName } from 'node:util';
+import { loadNative } from './addon.ts';
+import { netnsPath } from './raw.ts';
+import { NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP_INTR, parseAck, parseMessages, type NetlinkAck, type NetlinkMessage } from '../proto/netlink/message.ts';
+
+export const NETLINK_ROUTE = 0;
+export const NETLINK_NETFILTER = 12;
+
+type NativeHandle = object;
+
+interface NetlinkAddon {
+  netlinkOpen(protocol: number, netns: string | undefined): number;
+  netlinkSend(fd: number, bytes: Uint8Array): void;
+  netlinkRecv(fd: number, into: Uint8Array, timeoutMs: number): number;
+  netlinkClose(fd: number): void;
+  netlinkSubscribe(protocol: number, netns: string | undefined, groups: readonly number[], cb: (error: Error | null, bytes?: Buffer) => void): NativeHandle;
+  close(h: NativeHandle): void;
+}
+
+/** The kernel answers within the send; a reply this late means something is wrong. */
+const REPLY_TIMEOUT_MS = 10_000;
+/** Large enough for the biggest dump datagram the kernel builds (32 KiB) with room to spare. */
+const RECV_BUFFER = 256 * 1024;
+
+/** A request the kernel refused, by its sequence number, with errno name and sentence. */
+export interface NetlinkRefusal extends NetlinkAck {
+  readonly code: string;
+}
+
+export function refusalOf(ack: NetlinkAck): NetlinkRefusal {
+  let code = `E${ack.errno}`;
+  try {
+    code = getSystemErrorName(-ack.errno);
+  } catch {
+    // An errno Node has no name for keeps its number.
+  }
+  return { ...ack, code };
+}
+
+export class NetlinkError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'NetlinkError';
+    this.code = code;
+  }
+}
+
+/** A blocking netlink socket for requests and dumps, in a namespace when asked. */
+export class NetlinkSocket {
+  readonly #native: NetlinkAddon;
+  readonly #fd: number;
+  readonly #buf = Buffer.alloc(RECV_BUFFER);
+  #seq = Math.floor(Math.random() * 0x7fffffff);
+  #closed = false;
+
+  private constructor(native: NetlinkAddon, fd: number) {
+    this.#native = native;
+    this.#fd = fd;
+  }
+
+  /** `netns`: a name under /run/netns or a path; the current namespace when absent. */
+  static open(protocol: number, netns?: string): NetlinkSocket {
+    const native = loadNative<NetlinkAddon>();
+    return new NetlinkSocket(native, native.netlinkOpen(protocol, netnsPath(netns)));
+  }
+
+  /** A fresh sequence number for the next message. */
+  nextSeq(): number {
+    this.#seq = (this.#seq + 1) >>> 0;
+    return this.#seq;
+  }
+
+  send(datagram: Uint8Array): void {
+    this.#native.netlinkSend(this.#fd, datagram);
+  }
+
+  /** Reads one datagram's messages; throws on a timeout (the kernel never answered). */
+  receive(timeoutMs = REPLY_TIMEOUT_MS): NetlinkMessage[] {
+    const n = this.#native.netlinkRecv(this.#fd, this.#buf, timeoutMs);
+    if (n === 0) throw new NetlinkError(`no netlink reply within ${timeoutMs} ms`, 'ETIMEDOUT');
+    // Each datagram gets its own copy: callers keep messages across receives.
+    return parseMessages(Buffer.from(this.#buf.subarray(0, n)));
+  }
+
+  /**
+   * Sends one datagram of requests and collects the kernel's answers until `until` is answered
+   * (its ack or its error); requests that asked for no ack answer only when refused. Returns the
+   * refusals by sequence number and any other message the kernel sent back (echoes).
+   */
+  exchange(datagram: Uint8Array, until: ReadonlySet<number>): { refused: Map<number, NetlinkRefusal>; replies: NetlinkMessage[] } {
+    this.send(datagram);
+    const refused = new Map<number, NetlinkRefusal>();
+    const replies: NetlinkMessage[] = [];
+    let waiting = until.size;
+    while (waiting > 0) {
+      for (const m of this.receive()) {
+        if (m.type !== NLMSG_ERROR) {
+          replies.push(m);
+          continue;
+        }
+        const ack = parseAck(m);
+        if (ack.errno !== 0) refused.set(ack.seq, refusalOf(ack));
+        if (until.has(ack.seq)) waiting--;
+      }
+    }
+    return { refused, replies };
+  }
+
+  /**
+   * Sends a dump request and hands every reply message to `each` until NLMSG_DONE. A dump the
+   * kernel marks interrupted (the table changed under it) is an error: the caller retries.
+   */
+  dump(request: Uint8Array, seq: number, each: (m: NetlinkMessage) => void): void {
+    this.send(request);
+    for (;;) {
+      for (const m of this.receive()) {
+        if (m.seq !== seq) continue;
+        if ((m.flags & NLM_F_DUMP_INTR) !== 0) throw new NetlinkError('the netlink dump was interrupted by a concurrent change', 'EINTR');
+        if (m.type === NLMSG_DONE) return;
+        if (m.type === NLMSG_ERROR) {
+          const ack = refusalOf(parseAck(m));
+          if (ack.errno === 0) return;
+          throw new NetlinkError(`the kernel refused the dump: ${ack.code}${ack.message === undefined ? '' : ` (${ack.message})`}`, ack.code);
+        }
+        each(m);
+      }
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#native.netlinkClose(this.#fd);
+  }
+}
+
+/** A multicast subscription; `onLost` hears that the kernel dropped events (resync). */
+export interface NetlinkSubscription {
+  close(): void;
+}
+
+export function subscribe(
+  protocol: number,
+  groups: readonly number[],
+  onMessages: (messages: NetlinkMessage[]) => void,
+  onLost: (error: Error) => void,
+  netns?: string,
+): NetlinkSubscription {
+  const native = loadNative<NetlinkAddon>();
+  const handle = native.netlinkSubscribe(protocol, netnsPath(netns), groups, (error, bytes) => {
+    if (error !== null) onLost(error);
+    else if (bytes !== undefined) onMessages(parseMessages(bytes));
+  });
+  return { close: () => native.close(handle) };
+}
