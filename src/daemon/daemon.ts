@@ -19,7 +19,7 @@ import { EventHub } from './events.ts';
 import { Logger } from './logs.ts';
 import { PassDurations, renderMetrics } from './metrics.ts';
 import { refuse, type Refusal } from './refusal.ts';
-import { allLeases, Runtime, storeFacts } from './runtime.ts';
+import { allLeases, Runtime, storeFacts, storeOwnership } from './runtime.ts';
 import { ServiceSet, type ServiceFactories } from './services.ts';
 import { Supervisor } from './supervisor.ts';
 import { leaseDto, Views } from './views.ts';
@@ -65,6 +65,7 @@ export class Daemon {
     this.reconciler = new Reconciler({
       backend: o.backend,
       facts: () => storeFacts(store, this.#now),
+      ownership: storeOwnership(store, log),
       onEvent: (e) => this.#onReconcile(e),
       now: this.#now,
       ...(o.reconcile?.resyncMs === undefined ? {} : { resyncMs: o.reconcile.resyncMs }),

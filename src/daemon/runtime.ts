@@ -9,8 +9,10 @@ import { parsePrefix, type Prefix } from '../net/prefix.ts';
 import { allocateForConfig } from '../reconcile/allocations.ts';
 import { canonicalAddress, canonicalPrefix } from '../reconcile/canonical.ts';
 import type { LeaseRoute } from '../reconcile/desired.ts';
-import type { Facts, Reconciler } from '../reconcile/loop.ts';
+import type { Facts, OwnershipRecord, Reconciler } from '../reconcile/loop.ts';
+import type { Recorded } from '../reconcile/plan.ts';
 import { leaseQueries } from '../store/lease-queries.ts';
+import type { OwnedObject } from '../store/owned.ts';
 import type { Store } from '../store/store.ts';
 import type { LeaseRecord } from '../store/records.ts';
 import type { Logger } from './logs.ts';
@@ -61,6 +63,28 @@ export function storeFacts(store: Store<Config>, now: () => number, config?: Con
     allocations: store.allocations.loadAll(),
     leaseRoutes: delegationRoutes(store, at),
     leasedAddresses: leaseQueries(store.database).activeAddressesNear(proxied, at),
+  };
+}
+
+/** The apply loop's record of what it added, kept in the store so a restart still knows it. */
+export function storeOwnership(store: Store<Config>, log: Logger): OwnershipRecord {
+  return {
+    load: () => {
+      const all = store.owned.list();
+      return {
+        addresses: all.filter((o) => o.kind === 'address').map((o) => ({ dev: o.dev, cidr: o.value })),
+        proxyNeighbors: all.filter((o) => o.kind === 'proxy').map((o) => ({ dev: o.dev, address: o.value })),
+      };
+    },
+    update: (added, removed) => {
+      const rows = (r: Recorded): OwnedObject[] => [
+        ...r.addresses.map((a) => ({ kind: 'address' as const, dev: a.dev, value: a.cidr })),
+        ...r.proxyNeighbors.map((n) => ({ kind: 'proxy' as const, dev: n.dev, value: n.address })),
+      ];
+      const saved = store.owned.update(rows(added), rows(removed));
+      // The in-memory record still holds the change; only a restart before the next success forgets it.
+      if (!saved.ok) log.error('reconcile', `could not record the addresses and proxy entries v6edge added: ${saved.error.message}`);
+    },
   };
 }
 

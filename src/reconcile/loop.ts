@@ -19,7 +19,7 @@ import { changeObject, describeChange } from './describe.ts';
 import { desiredState, type LeaseRoute } from './desired.ts';
 import { NOTHING_RECORDED, plan, planRoutes, type Recorded } from './plan.ts';
 import { planDelta, touchedRoutes } from './plan-delta.ts';
-import { SUBSYSTEMS, type Change, type DesiredState } from './types.ts';
+import { SUBSYSTEMS, type Address, type Change, type DesiredState, type ProxyNeighbor } from './types.ts';
 
 /** Inputs beside the config, read fresh for each revision. */
 export interface Facts {
@@ -31,6 +31,15 @@ export interface Facts {
 
 export type Schedule = (run: () => void, ms: number) => () => void;
 
+/**
+ * Where the loop keeps the addresses and proxy entries it added (the kernel marks neither as
+ * ours), so that after a restart it still removes those the config dropped meanwhile.
+ */
+export interface OwnershipRecord {
+  load(): Recorded;
+  update(added: Recorded, removed: Recorded): void;
+}
+
 export interface ReconcilerOptions {
   readonly backend: Backend;
   readonly facts?: () => Facts;
@@ -41,6 +50,7 @@ export interface ReconcilerOptions {
   /** Timer used for retries and resyncs; tests pass one that records the delays. */
   readonly schedule?: Schedule;
   readonly now?: () => number;
+  readonly ownership?: OwnershipRecord;
 }
 
 export interface PassReport {
@@ -101,6 +111,7 @@ export class Reconciler {
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
+    this.#recorded = options.ownership?.load() ?? NOTHING_RECORDED;
   }
 
   status(): ReconcileStatus {
@@ -229,7 +240,7 @@ export class Reconciler {
     this.#mustObserve = false;
     const planned = plan(desired, await backend.observe(request), this.#recorded);
     const { applied, failures } = await this.#applyAll(planned);
-    this.#record(desired, failures);
+    this.#record(planned, failures);
     if (planned.length > 0 && this.#converged) {
       this.#status = { ...this.#status, driftRepairs: this.#status.driftRepairs + applied };
     }
@@ -240,7 +251,7 @@ export class Reconciler {
 
   async #incremental(desired: DesiredState, planned: Change[], at: number, trigger: string): Promise<PassReport> {
     const { applied, failures } = await this.#applyAll(planned);
-    this.#record(desired, failures);
+    this.#record(planned, failures);
     const touched = touchedRoutes(planned);
     let remaining: Change[] = [];
     if (touched.length > 0) {
@@ -280,13 +291,26 @@ export class Reconciler {
     return failures;
   }
 
-  /** Addresses and proxy entries we may later remove: what we want now, plus removals that failed. */
-  #record(desired: DesiredState, failures: readonly ApplyFailure[]): void {
-    const failedDeletes = failures.map((f) => f.change).filter((c) => c.op === 'delete');
+  /**
+   * Addresses and proxy entries we may later remove: those an add of ours put in, until a delete
+   * of ours takes them out. One that was already there when we wanted it stays its owner's.
+   */
+  #record(planned: readonly Change[], failures: readonly ApplyFailure[]): void {
+    const failed = new Set(failures.map((f) => f.change));
+    const added: { addresses: Address[]; proxyNeighbors: ProxyNeighbor[] } = { addresses: [], proxyNeighbors: [] };
+    const removed: { addresses: Address[]; proxyNeighbors: ProxyNeighbor[] } = { addresses: [], proxyNeighbors: [] };
+    for (const c of planned) {
+      if (failed.has(c)) continue;
+      const into = c.op === 'add' ? added : c.op === 'delete' ? removed : undefined;
+      if (c.subsystem === 'addresses') into?.addresses.push(c.address);
+      else if (c.subsystem === 'proxyNeighbors') into?.proxyNeighbors.push(c.neighbor);
+    }
+    if (added.addresses.length + added.proxyNeighbors.length + removed.addresses.length + removed.proxyNeighbors.length === 0) return;
     this.#recorded = {
-      addresses: [...desired.addresses, ...failedDeletes.flatMap((c) => (c.subsystem === 'addresses' ? [c.address] : []))],
-      proxyNeighbors: [...desired.proxyNeighbors, ...failedDeletes.flatMap((c) => (c.subsystem === 'proxyNeighbors' ? [c.neighbor] : []))],
+      addresses: updateRecord(this.#recorded.addresses, added.addresses, removed.addresses, (a) => `${a.dev} ${a.cidr}`),
+      proxyNeighbors: updateRecord(this.#recorded.proxyNeighbors, added.proxyNeighbors, removed.proxyNeighbors, (n) => `${n.dev} ${n.address}`),
     };
+    this.#o.ownership?.update(added, removed);
   }
 
   #finish(report: PassReport, errors: readonly Problem[]): void {
@@ -327,4 +351,11 @@ export class Reconciler {
   #emit(e: ReconcileEvent): void {
     this.#o.onEvent?.(e);
   }
+}
+
+function updateRecord<T>(now: readonly T[], added: readonly T[], removed: readonly T[], key: (t: T) => string): T[] {
+  const out = new Map(now.map((t) => [key(t), t]));
+  for (const t of removed) out.delete(key(t));
+  for (const t of added) out.set(key(t), t);
+  return [...out.values()];
 }

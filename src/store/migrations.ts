@@ -77,6 +77,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX leases_active_by_kind ON leases (kind, expires_at, client_link_local) WHERE state = 'active';
     `,
   },
+  {
+    version: 3,
+    description: 'kernel objects the apply loop added and so may remove',
+    sql: `
+      -- Addresses and proxy neighbour entries carry no owner mark in the kernel (routes carry our
+      -- protocol, links our alias): the apply loop records each one it added, so after a restart
+      -- it can still remove those the config dropped, and never one somebody else made.
+      CREATE TABLE owned (
+        kind TEXT NOT NULL CHECK (kind IN ('address', 'proxy')),
+        dev TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, dev, value)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -20,6 +20,7 @@ import { LeaseStore } from './leases.ts';
 import { LeaseWriter } from './lease-writer.ts';
 import { AllocationStore } from './allocations.ts';
 import { MetaStore } from './meta.ts';
+import { OwnedStore } from './owned.ts';
 
 /** A config document larger than this is refused (huge payloads broke Kea: CVE-2026-3608). */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
@@ -46,6 +47,7 @@ export class Store<D> {
   readonly leases: LeaseStore;
   readonly leaseWriter: LeaseWriter;
   readonly allocations: AllocationStore;
+  readonly owned: OwnedStore;
   /** The rollback made at open because a commit was left unconfirmed, if there was one. */
   readonly recoveredAtOpen: Revision<D> | undefined;
 
@@ -56,6 +58,7 @@ export class Store<D> {
     this.leases = new LeaseStore(db, now);
     this.leaseWriter = new LeaseWriter(this.leases);
     this.allocations = new AllocationStore(db);
+    this.owned = new OwnedStore(db);
     this.recoveredAtOpen = recovered;
   }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Reconciler, type ReconcileEvent, type Schedule } from '../../src/reconcile/loop.ts';
+import { Reconciler, type OwnershipRecord, type ReconcileEvent, type Schedule } from '../../src/reconcile/loop.ts';
+import { NOTHING_RECORDED, type Recorded } from '../../src/reconcile/plan.ts';
 import { fakeRouter, parse, ROUTER } from './fixtures.ts';
 import { validateConfig } from '../../src/config/validate.ts';
 import { demoConfig } from '../../src/config/defaults.ts';
@@ -108,4 +109,49 @@ test('leased addresses from the facts become proxy entries for kernel NDP-proxy 
   const desired = new Reconciler({ backend, facts: () => facts }).desiredFor(checked.value);
   const entries = desired.proxyNeighbors.map((n) => `${n.dev} ${n.address}`).sort();
   assert.deepEqual(entries, ['wan0 2001:db8:2::1000', 'wan0 2001:db8:2::5']);
+});
+
+/** An OwnershipRecord in memory, shared by successive Reconcilers as the store is across restarts. */
+function memoryOwnership() {
+  let saved: Recorded = NOTHING_RECORDED;
+  const record: OwnershipRecord = {
+    load: () => saved,
+    update: (added, removed) => {
+      const drop = (list: readonly { dev: string }[], gone: readonly { dev: string }[]) => list.filter((x) => !gone.some((g) => JSON.stringify(g) === JSON.stringify(x)));
+      saved = {
+        addresses: [...drop(saved.addresses, removed.addresses), ...added.addresses] as Recorded['addresses'],
+        proxyNeighbors: [...drop(saved.proxyNeighbors, removed.proxyNeighbors), ...added.proxyNeighbors] as Recorded['proxyNeighbors'],
+      };
+    },
+  };
+  return { record, saved: () => saved };
+}
+
+test('an address the config drops is removed after a restart, because the add was recorded', async () => {
+  const { fake, backend } = fakeRouter();
+  const owned = memoryOwnership();
+  const first = new Reconciler({ backend, resyncMs: 0, ownership: owned.record });
+  assert.ok((await first.applyRevision(parse(ROUTER))).ok);
+  assert.ok(owned.saved().addresses.some((a) => a.cidr === '2001:db8:99::1/128'));
+  // The daemon restarts with a config that no longer has lo1's address.
+  const second = new Reconciler({ backend, resyncMs: 0, ownership: owned.record });
+  const config = structuredClone(ROUTER);
+  (config.interfaces!.lo1 as { ips?: string[] }).ips = [];
+  assert.ok((await second.applyRevision(parse(config))).ok);
+  assert.ok(!fake.state.addresses.some((a) => a.cidr === '2001:db8:99::1/128'), 'the stale address is gone');
+  assert.ok(!owned.saved().addresses.some((a) => a.cidr === '2001:db8:99::1/128'), 'and no longer recorded');
+});
+
+test('an address that was there before v6edge wanted it stays when the config drops it', async () => {
+  const { fake, backend } = fakeRouter();
+  const owned = memoryOwnership();
+  const loop = new Reconciler({ backend, resyncMs: 0, ownership: owned.record });
+  fake.state.addresses.push({ dev: 'eth0', cidr: '2001:db8:ffff::2/64' }); // configured by hand
+  assert.ok((await loop.applyRevision(parse(ROUTER))).ok);
+  assert.ok(!owned.saved().addresses.some((a) => a.cidr === '2001:db8:ffff::2/64'), 'not recorded: v6edge did not add it');
+  const config = structuredClone(ROUTER);
+  (config.interfaces!.eth0 as { ips?: string[] }).ips = [];
+  config.upstream = { interface: 'eth0', mode: 'slaac' };
+  assert.ok((await loop.applyRevision(parse(config))).ok);
+  assert.ok(fake.state.addresses.some((a) => a.cidr === '2001:db8:ffff::2/64'), 'the hand-made address stays');
 });
