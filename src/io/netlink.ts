@@ -139,7 +139,11 @@ export class NetlinkSocket {
   }
 }
 
-/** A multicast subscription; `onLost` hears that the kernel dropped events (resync). */
+/**
+ * A multicast subscription. `onLost` hears that the kernel dropped events, once the backlog has
+ * been read: resyncing from then on misses nothing (while a socket stays congested the kernel
+ * drops every event but flags the loss only once).
+ */
 export interface NetlinkSubscription {
   close(): void;
 }

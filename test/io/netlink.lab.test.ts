@@ -2,6 +2,7 @@
 // refusals come back by sequence number with the kernel's own errno, and a subscription hears a
 // change made by another program (ip).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import { NetlinkSocket, NETLINK_ROUTE, subscribe } from '../../src/io/netlink.ts';
 import { attrString, NetlinkWriter, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, parseAttrs, type NetlinkMessage } from '../../src/proto/netlink/message.ts';
@@ -77,6 +78,27 @@ test('a subscription hears a link change another program makes', { skip }, () =>
     try {
       await lab.exec('b', ['ip', 'link', 'set', 'nlb0', 'mtu', '1400']);
       await lab.waitFor(() => seen.some((m) => m.type === RTM_NEWLINK), { timeoutMs: 5_000, what: 'an RTM_NEWLINK event' });
+    } finally {
+      sub.close();
+    }
+  }));
+
+test('a subscription that overflowed reports the loss and keeps listening', { skip }, () =>
+  withLab(SPEC, async (lab) => {
+    const seen: NetlinkMessage[] = [];
+    let lost = 0;
+    const sub = subscribe(NETLINK_ROUTE, [1 /* RTNLGRP_LINK */, 11 /* RTNLGRP_IPV6_ROUTE */], (ms) => seen.push(...ms), () => lost++, lab.ns('b'));
+    try {
+      // 60,000 route notifications while the event loop is blocked overflow the 32 MiB buffer.
+      const lines = Array.from({ length: 60_000 }, (_, i) => `route add 2001:db8:${(i >> 8).toString(16)}:${(i & 255).toString(16)}::/64 dev nlb0`);
+      execFileSync('ip', ['-n', lab.ns('b'), '-6', '-batch', '-'], { input: `${lines.join('\n')}\n` });
+      await lab.waitFor(() => lost > 0, { timeoutMs: 5_000, what: 'the lost-events report' });
+      seen.length = 0;
+      await lab.exec('b', ['ip', 'link', 'set', 'nlb0', 'mtu', '1300']);
+      await lab.waitFor((note) => {
+        note({ seen: seen.length, lost });
+        return seen.some((m) => m.type === RTM_NEWLINK);
+      }, { timeoutMs: 5_000, what: 'an event after the overflow' });
     } finally {
       sub.close();
     }

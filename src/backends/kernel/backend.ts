@@ -1,15 +1,18 @@
-// The kernel through iproute2: `ip -json` to read, `ip -force -batch -` to write one batch per
-// subsystem (a failed line is reported against its change and the rest still go in), and
-// `ip monitor` for events. With `netns`, every command runs in that namespace (`ip -n NS`).
+// The kernel. Routes go over rtnetlink (routes-netlink.ts): at 110,000 routes iproute2's JSON
+// read-back and per-prefix `route show exact` cost seconds. Links, addresses, proxy neighbours
+// and sysctls stay on iproute2: `ip -json` to read, `ip -force -batch -` to write one batch per
+// subsystem (a failed line is reported against its change and the rest still go in). Events
+// come from an rtnetlink subscription (events.ts). With `netns`, everything acts in that
+// namespace (`ip -n NS`, sockets opened inside it).
 import { problem } from '../../lib/result.ts';
 import { changeObject } from '../../reconcile/describe.ts';
-import { ROUTE_PROTOCOL, ROUTE_PROTOCOL_NUMBER } from '../../reconcile/types.ts';
-import type { Change, ObservedState, Subsystem, Sysctl } from '../../reconcile/types.ts';
-import { execute, follow, inNetns } from '../exec.ts';
+import type { Change, ChangeOf, ObservedState, Subsystem, Sysctl } from '../../reconcile/types.ts';
+import { execute, inNetns } from '../exec.ts';
 import type { ApplyFailure, ApplyReport, ObserveRequest, SubsystemBackend, TouchedRequest, Unsubscribe } from '../types.ts';
-import { addressCommands, linkCommands, proxyCommands, routeCommands } from './commands.ts';
-import { parseAddresses, parseBatchErrors, parseLinks, parseProxyNeighbors, parseRoutes } from './parse.ts';
-import { registeredProtocols, RT_PROTOS, RT_PROTOS_DIR } from './protocol.ts';
+import { addressCommands, linkCommands, proxyCommands } from './commands.ts';
+import { watchKernel } from './events.ts';
+import { parseAddresses, parseBatchErrors, parseLinks, parseProxyNeighbors } from './parse.ts';
+import { NetlinkRoutes } from './routes-netlink.ts';
 
 export interface KernelBackendOptions {
   /** Network namespace to act in; the current one when absent. */
@@ -21,9 +24,16 @@ const BAD_SYSCTL = '!';
 export class KernelBackend implements SubsystemBackend {
   readonly subsystems: readonly Subsystem[] = ['links', 'sysctls', 'addresses', 'routes', 'proxyNeighbors'];
   readonly #netns: string | undefined;
+  readonly #routes: NetlinkRoutes;
 
   constructor(options: KernelBackendOptions = {}) {
     this.#netns = options.netns;
+    this.#routes = new NetlinkRoutes(options.netns);
+  }
+
+  /** Closes the netlink socket; a later call opens a new one. */
+  close(): void {
+    this.#routes.close();
   }
 
   #ipArgv(args: readonly string[]): string[] {
@@ -37,34 +47,33 @@ export class KernelBackend implements SubsystemBackend {
   }
 
   async observe(request: ObserveRequest): Promise<Partial<ObservedState>> {
-    const [links, addresses, routes, proxy, sysctls] = await Promise.all([
+    const pending = Promise.all([
       this.#json(['-d', 'link', 'show']),
       this.#json(['-6', 'addr', 'show']),
-      this.#json(['-6', 'route', 'show', 'table', 'main']),
       this.#json(['-6', 'neigh', 'show', 'proxy']),
       this.#readSysctls(request.sysctlKeys),
     ]);
+    // The dump runs while the ip processes do; a failed one must not leave them unawaited.
+    let routes: ObservedState['routes'];
+    try {
+      routes = this.#routes.observe();
+    } catch (e) {
+      await pending.catch(() => undefined);
+      throw e;
+    }
+    const [links, addresses, proxy, sysctls] = await pending;
     return {
       links: parseLinks(links),
       addresses: parseAddresses(addresses),
-      routes: parseRoutes(routes),
+      routes,
       proxyNeighbors: parseProxyNeighbors(proxy),
       sysctls,
     };
   }
 
-  /**
-   * Only the routes at `dsts`, in one `ip -json -batch` of `route show exact` lines (one JSON
-   * array per line of output): the read-back of an incremental pass costs its few routes, not the
-   * whole table.
-   */
+  /** Only the routes at the touched destinations, by lookups that cost the change, not the table. */
   async observeTouched(request: TouchedRequest): Promise<Partial<ObservedState>> {
-    if (request.routes.length === 0) return { routes: [] };
-    const lines = request.routes.map((dst) => `route show exact ${dst} table main`);
-    const r = await execute(this.#ipArgv(['-6', '-json', '-batch', '-']), `${lines.join('\n')}\n`);
-    if (r.code !== 0) throw new Error(`ip -batch route show exact failed: ${r.stderr.trim()}`);
-    const found = r.stdout.split('\n').filter((l) => l.trim() !== '').flatMap((l) => JSON.parse(l) as unknown[]);
-    return { routes: parseRoutes(found) };
+    return { routes: this.#routes.observeTouched(request.routes) };
   }
 
   /** Reads /proc/sys inside the namespace in one process; a missing key is left out. */
@@ -82,13 +91,12 @@ export class KernelBackend implements SubsystemBackend {
   async apply(subsystem: Subsystem, changes: readonly Change[]): Promise<ApplyReport> {
     if (changes.length === 0) return { applied: 0, failures: [] };
     if (subsystem === 'sysctls') return this.#writeSysctls(changes);
-    const protocol = registeredProtocols([RT_PROTOS, `${RT_PROTOS_DIR}/v6edge.conf`]).get(ROUTE_PROTOCOL_NUMBER) === ROUTE_PROTOCOL ? ROUTE_PROTOCOL : String(ROUTE_PROTOCOL_NUMBER);
+    if (subsystem === 'routes') return this.#routes.apply(changes.filter((c): c is ChangeOf<'routes'> => c.subsystem === 'routes'));
     const lines: string[] = [];
     const owner: Change[] = [];
     for (const c of changes) {
       const cmds = c.subsystem === 'links' ? linkCommands(c)
         : c.subsystem === 'addresses' ? addressCommands(c)
-        : c.subsystem === 'routes' ? routeCommands(c, protocol)
         : c.subsystem === 'proxyNeighbors' ? proxyCommands(c)
         : [];
       for (const cmd of cmds) {
@@ -123,17 +131,6 @@ export class KernelBackend implements SubsystemBackend {
 
   /** Kernel events for links, addresses, routes and neighbours; each only means "look again". */
   watch(onChange: (why: string) => void): Unsubscribe {
-    return follow(this.#ipArgv(['monitor', 'link', 'address', 'route', 'neigh']), (line) => {
-      if (!isOwnRouteAdd(line)) onChange(`kernel event: ${line.slice(0, 80)}`);
-    });
+    return watchKernel(this.#netns, onChange);
   }
-}
-
-/**
- * A route added with our protocol is the echo of our own apply (nobody else uses protocol
- * v6edge), so it does not force the next pass to observe everything; every other line does,
- * deletions of our routes included.
- */
-export function isOwnRouteAdd(line: string): boolean {
-  return !line.startsWith('Deleted ') && /\sproto (v6edge|250)(\s|$)/.test(line);
 }

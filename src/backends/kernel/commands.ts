@@ -38,7 +38,11 @@ export function addressCommands(c: ChangeOf<'addresses'>): string[] {
 
 const routeArgs = (r: Route, protocol: string): string => `${r.dst}${r.via === undefined ? '' : ` via ${r.via}`} dev ${r.dev} proto ${protocol}`;
 
-/** `protocol` is our name or number, whichever iproute2 knows here. */
+/**
+ * A route change as an iproute2 line. KernelBackend sends routes over netlink
+ * (routes-netlink.ts); this form remains the benchmark's `ip -batch` anchor. `protocol` is our
+ * name or number, whichever iproute2 knows here.
+ */
 export function routeCommands(c: ChangeOf<'routes'>, protocol: string = ROUTE_PROTOCOL): string[] {
   if (c.op === 'delete') return [`route del ${c.route.dst} dev ${c.route.dev} proto ${protocol}`];
   return [`route ${c.op === 'add' ? 'add' : 'replace'} ${routeArgs(c.route, protocol)}`];

@@ -57,7 +57,10 @@ interface JsonRoute {
   type?: string;
 }
 
-/** `ip -json -6 route show table main`; `default` becomes ::/0 and a bare address a /128. */
+/**
+ * `ip -json -6 route show table main`; `default` becomes ::/0 and a bare address a /128.
+ * KernelBackend reads routes over netlink; the benchmark compares that with this path.
+ */
 export function parseRoutes(json: unknown): Route[] {
   return (json as JsonRoute[]).flatMap((r): Route[] => {
     if (r.dst === undefined || r.dev === undefined) return [];

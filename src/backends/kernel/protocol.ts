@@ -35,3 +35,19 @@ export function ensureRouteProtocol(dir = RT_PROTOS_DIR, base = RT_PROTOS): Resu
   writeFileSync(join(dir, 'v6edge.conf'), `# Routes installed by v6edge (src/reconcile).\n${ROUTE_PROTOCOL_NUMBER}\t${ROUTE_PROTOCOL}\n`);
   return ok('added');
 }
+
+/**
+ * Route protocol numbers by the names iproute2 ships in rt_protos (include/uapi/linux/
+ * rtnetlink.h RTPROT_*), plus ours, so routes read over netlink print as `ip route` prints them.
+ */
+const PROTOCOL_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'unspec'], [1, 'redirect'], [2, 'kernel'], [3, 'boot'], [4, 'static'], [8, 'gated'], [9, 'ra'],
+  [10, 'mrt'], [11, 'zebra'], [12, 'bird'], [13, 'dnrouted'], [14, 'xorp'], [15, 'ntk'], [16, 'dhcp'],
+  [17, 'mrouted'], [18, 'keepalived'], [42, 'babel'], [99, 'openr'], [186, 'bgp'], [187, 'isis'],
+  [188, 'ospf'], [189, 'rip'], [192, 'eigrp'], [ROUTE_PROTOCOL_NUMBER, ROUTE_PROTOCOL],
+]);
+
+/** The name of route protocol `n`, or the number as text when it has none. */
+export function protocolName(n: number): string {
+  return PROTOCOL_NAMES.get(n) ?? String(n);
+}

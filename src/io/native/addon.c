@@ -29,6 +29,7 @@ typedef struct {
   int ifindex;
   int kind;
   int closed;
+  int lost; /* netlink: the kernel dropped events; reported once the backlog is read */
   napi_env env;
   napi_ref self;     /* keeps the JS handle alive while the socket is open */
   napi_ref callback; /* (error, bytes, ...) per received packet */
@@ -192,7 +193,14 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   v6_socket *s = poll->data;
   napi_handle_scope scope;
   napi_open_handle_scope(s->env, &scope);
-  if (status < 0) {
+  if (status < 0 && s->kind == KIND_NETLINK) {
+    /* A netlink socket that overflowed reports POLLERR, on which libuv stops the poll. The pending
+     * error is ENOBUFS: reading clears it and the subscription goes on (see `lost`). */
+    if (recv(s->fd, s->buf, sizeof s->buf, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != ENOBUFS)
+      deliver_error(s, errno, "recv");
+    s->lost = 1;
+    if (!s->closed) uv_poll_start(&s->poll, UV_READABLE, on_readable);
+  } else if (status < 0) {
     deliver_error(s, -status, "poll");
   } else {
     for (int i = 0; i < READS_PER_EVENT && !s->closed; i++) {
@@ -203,12 +211,17 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
                                            : recv(s->fd, s->buf, sizeof s->buf, 0);
       if (n < 0) {
         if (errno == ENOBUFS) {
-          /* Netlink only: events were lost, but the socket goes on; the listener must resync. */
-          deliver_error(s, errno, "recv");
+          s->lost = 1;
           continue;
         }
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        /* The kernel drops every event while the queue stays congested and says so only once,
+         * so the loss is reported when the backlog is read: a resync from then on misses nothing. */
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && s->lost) {
+          s->lost = 0;
+          deliver_error(s, ENOBUFS, "recv");
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
           deliver_error(s, errno, "recvmsg");
+        }
         break;
       }
       deliver_packet(s, (size_t)n, &meta, ifindex);
