@@ -27,11 +27,12 @@ test('nft prints a /128 as a bare address and a single port as a number; both re
 
 const skip = labSkipReason();
 
-test('in a namespace: 10,000 hosts load in one transaction, read back equal, and one more host is one element batch', { skip, timeout: 60_000 }, async () => {
+test('in a namespace: 10,000 hosts load in one transaction, read back equal, and one more host is one element batch', { skip, timeout: 60_000 }, async (t) => {
   const ns = `v6t-backends-${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);
   try {
     const nft = new NftBackend({ netns: ns });
+    t.after(() => nft.close());
     const big = fleet(10_000);
     const spec = desiredState(big.config, big.allocations, []).nft;
     assert.deepEqual((await nft.apply('nft', planFilter(spec, await nft.observeFilter()))).failures, []);
@@ -46,25 +47,29 @@ test('in a namespace: 10,000 hosts load in one transaction, read back equal, and
   }
 });
 
-test('in a namespace: an element-only batch (no nft -c) that nft refuses changes nothing and names the reason', { skip, timeout: 30_000 }, async () => {
+test('in a namespace: an element-only batch (no nft -c) that the kernel refuses changes nothing and names the reason', { skip, timeout: 30_000 }, async () => {
   const ns = `v6t-backends-el-${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);
+  const nft = new NftBackend({ netns: ns });
   try {
-    const nft = new NftBackend({ netns: ns });
     const small = fleet(3);
     const spec = desiredState(small.config, small.allocations, []).nft;
     assert.deepEqual((await nft.apply('nft', planFilter(spec, await nft.observeFilter()))).failures, []);
     const before = await nft.observeFilter();
     const good = { subsystem: 'nft', op: 'add-elements', set: 'container_nets', elements: ['2001:db8:7777::/80'] } as const;
-    const bad = { subsystem: 'nft', op: 'add-elements', set: 'no_such_set', elements: ['2001:db8:7778::/80'] } as const;
-    const r = await nft.apply('nft', [good, bad]);
+    const duplicate = { subsystem: 'nft', op: 'add-elements', set: 'published', elements: [spec.sets.find((s) => s.name === 'published')!.elements[0]!] } as const;
+    const r = await nft.apply('nft', [good, duplicate]);
     assert.equal(r.applied, 0);
     assert.equal(r.failures.length, 2);
-    assert.match(r.failures[0]!.problem.message, /nft refused the batch, so nothing changed/);
+    assert.match(r.failures[0]!.problem.message, /set published: the kernel refused adding .*EEXIST.*so the transaction changed nothing/);
     assert.deepEqual(await nft.observeFilter(), before, 'the good half of the refused batch is not in place');
+    const unknown = await nft.apply('nft', [good, { subsystem: 'nft', op: 'add-elements', set: 'no_such_set', elements: ['2001:db8:7778::/80'] }]);
+    assert.equal(unknown.applied, 0);
+    assert.match(unknown.failures[1]!.problem.message, /has no set no_such_set/);
     assert.deepEqual((await nft.apply('nft', [good])).failures, []);
     assert.ok((await nft.observeFilter())!.sets.find((s) => s.name === 'container_nets')!.elements.includes('2001:db8:7777::/80'));
   } finally {
+    nft.close();
     execFileSync('ip', ['netns', 'del', ns]);
   }
 });

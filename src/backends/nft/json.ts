@@ -56,14 +56,17 @@ const setJson = (s: SetSpec, withElements: boolean) => ({
 
 const chainJson = (c: ChainSpec) => ({ ...T, name: c.name, type: 'filter', hook: c.hook, prio: c.priority, policy: c.policy });
 
-/** Commands that replace the whole table in one transaction (add-then-delete works whether it exists or not). */
-export function replaceTableCommands(f: FilterSpec): unknown[] {
+/**
+ * Commands that replace the whole table in one transaction (add-then-delete works whether it
+ * exists or not); `withElements` false leaves every set empty (NftBackend loads them over netlink).
+ */
+export function replaceTableCommands(f: FilterSpec, withElements = true): unknown[] {
   const table = { family: TABLE_FAMILY, name: TABLE_NAME };
   return [
     { add: { table } },
     { delete: { table } },
     { add: { table } },
-    ...f.sets.map((s) => ({ add: { set: setJson(s, true) } })),
+    ...f.sets.map((s) => ({ add: { set: setJson(s, withElements) } })),
     ...f.chains.flatMap((c) => c.rules.map((r) => ({ add: { counter: { ...T, name: r.name } } }))),
     ...f.chains.map((c) => ({ add: { chain: chainJson(c) } })),
     ...f.chains.flatMap((c) => c.rules.map((r) => ({ add: { rule: { ...T, chain: c.name, comment: r.comment, expr: [...r.expr.slice(0, -1), { counter: r.name }, ...r.expr.slice(-1)] } } }))),
@@ -85,33 +88,26 @@ export function batchJson(changes: readonly ChangeOf<'nft'>[], types: ReadonlyMa
   return { nftables: cmds };
 }
 
-interface ListedSet { name: string; type: string | string[]; flags?: string[]; elem?: unknown[] }
-interface ListedChain { name: string; hook?: string; prio?: number; policy?: string }
-interface ListedRule { chain: string; comment?: string }
+interface ListedSet { name: string; table: string; type: string | string[]; flags?: string[] }
+interface ListedChain { name: string; table: string; hook?: string; prio?: number; policy?: string }
 
-/** `nft -j list table inet v6edge` as an ObservedFilter. */
-export function parseTable(json: unknown): ObservedFilter {
-  const items = (json as { nftables?: Array<Record<string, unknown>> }).nftables ?? [];
-  const sets: SetSpec[] = [];
-  const chains: Array<ListedChain & { rules: string[] }> = [];
-  const counters: string[] = [];
-  for (const item of items) {
-    if ('set' in item) {
-      const s = item.set as ListedSet;
-      const type = Array.isArray(s.type) ? s.type : [s.type];
-      sets.push({ name: s.name, type, interval: (s.flags ?? []).includes('interval'), elements: (s.elem ?? []).map((e) => elementKey(type, e)) });
-    } else if ('chain' in item) {
-      chains.push({ ...(item.chain as ListedChain), rules: [] });
-    } else if ('rule' in item) {
-      const r = item.rule as ListedRule;
-      chains.find((c) => c.name === r.chain)?.rules.push(r.comment ?? '');
-    } else if ('counter' in item) {
-      counters.push((item.counter as { name: string }).name);
-    }
-  }
-  return {
-    sets,
-    chains: chains.map((c) => ({ name: c.name, hook: c.hook as ChainSpec['hook'], priority: c.prio ?? 0, policy: (c.policy ?? 'accept') as ChainSpec['policy'], rules: c.rules })),
-    counters,
-  };
+const listed = (json: unknown): Array<Record<string, unknown>> => (json as { nftables?: Array<Record<string, unknown>> }).nftables ?? [];
+
+/** Our table's sets from `nft -t -j list sets table inet v6edge` (terse: no elements). */
+export function parseSets(json: unknown): SetSpec[] {
+  return listed(json).flatMap((item) => {
+    const s = item.set as ListedSet | undefined;
+    if (s === undefined || s.table !== TABLE_NAME) return [];
+    const type = Array.isArray(s.type) ? s.type : [s.type];
+    return [{ name: s.name, type, interval: (s.flags ?? []).includes('interval'), elements: [] }];
+  });
+}
+
+/** Our table's chains from `nft -j list chains inet` (every table's chains, no rules), with their rule comments. */
+export function parseChains(json: unknown, comments: ReadonlyMap<string, readonly string[]>): ObservedFilter['chains'] {
+  return listed(json).flatMap((item) => {
+    const c = item.chain as ListedChain | undefined;
+    if (c === undefined || c.table !== TABLE_NAME) return [];
+    return [{ name: c.name, hook: c.hook as ChainSpec['hook'], priority: c.prio ?? 0, policy: (c.policy ?? 'accept') as ChainSpec['policy'], rules: [...(comments.get(c.name) ?? [])] }];
+  });
 }

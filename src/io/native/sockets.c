@@ -255,7 +255,7 @@ typedef struct {
  * fit (ENOBUFS), and a lost ack would leave a request unanswered. SO_*BUFFORCE needs
  * CAP_NET_ADMIN; without it the ordinary (capped) option is the fallback. */
 #define NETLINK_RCVBUF (32 << 20)
-#define NETLINK_SNDBUF (4 << 20)
+#define NETLINK_SNDBUF (32 << 20)
 
 static int open_netlink_here(void *raw, int *ifindex, v6_fail *fail) {
   netlink_args *a = raw;
