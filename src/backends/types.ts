@@ -38,6 +38,8 @@ export interface SubsystemBackend {
   watch?(onChange: (why: string) => void): Unsubscribe;
   /** Reads back only the touched objects of the subsystems it owns; absent means "observe whole". */
   observeTouched?(request: TouchedRequest): Promise<Partial<ObservedState>>;
+  /** Releases what the backend holds open (netlink sockets). */
+  close?(): void;
 }
 
 export interface CounterValue {
@@ -55,6 +57,7 @@ export interface Backend {
    * way (the loop then observes everything).
    */
   observeTouched?(request: TouchedRequest): Promise<Partial<ObservedState> | undefined>;
+  close?(): void;
 }
 
 const EMPTY: ObservedState = { links: [], addresses: [], sysctls: [], routes: [], proxyNeighbors: [], nft: undefined };
@@ -83,6 +86,9 @@ export function combineBackends(parts: readonly SubsystemBackend[]): Backend {
     watch(onChange) {
       const stops = parts.flatMap((p) => (p.watch === undefined ? [] : [p.watch(onChange)]));
       return () => stops.forEach((s) => s());
+    },
+    close() {
+      for (const p of parts) p.close?.();
     },
   };
 }

@@ -98,6 +98,8 @@ export class Daemon {
     if (!opened.ok) return err(problem(opened.error.code, `Cannot open the store ${o.storePath}: ${opened.error.message}`));
     const d = new Daemon(o, opened.value, log);
     d.supervisor.onStop('store', () => d.store.close());
+    // After the loop stops (parts stop in reverse order), so no pass is left using the sockets.
+    d.supervisor.onStop('backend', () => o.backend.close?.());
     const recovered = d.store.recoveredAtOpen;
     if (recovered !== undefined) log.warn('config', recovered.comment);
     const running = d.store.running();
