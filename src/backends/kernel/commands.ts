@@ -1,7 +1,7 @@
 // Changes as iproute2 batch lines (ip-batch format: one command per line, without `ip`).
 // Pure; every change maps to one or more lines, so a failed line names its change.
-import { OWNER_ALIAS, ROUTE_PROTOCOL } from '../../reconcile/types.ts';
-import type { ChangeOf, Link, Route } from '../../reconcile/types.ts';
+import { OWNER_ALIAS } from '../../reconcile/types.ts';
+import type { ChangeOf, Link } from '../../reconcile/types.ts';
 
 function linkType(l: Link): string {
   switch (l.kind) {
@@ -34,18 +34,6 @@ export function linkCommands(c: ChangeOf<'links'>): string[] {
 
 export function addressCommands(c: ChangeOf<'addresses'>): string[] {
   return [`addr ${c.op === 'add' ? 'add' : 'del'} ${c.address.cidr} dev ${c.address.dev}`];
-}
-
-const routeArgs = (r: Route, protocol: string): string => `${r.dst}${r.via === undefined ? '' : ` via ${r.via}`} dev ${r.dev} proto ${protocol}`;
-
-/**
- * A route change as an iproute2 line. KernelBackend sends routes over netlink
- * (routes-netlink.ts); this form remains the benchmark's `ip -batch` anchor. `protocol` is our
- * name or number, whichever iproute2 knows here.
- */
-export function routeCommands(c: ChangeOf<'routes'>, protocol: string = ROUTE_PROTOCOL): string[] {
-  if (c.op === 'delete') return [`route del ${c.route.dst} dev ${c.route.dev} proto ${protocol}`];
-  return [`route ${c.op === 'add' ? 'add' : 'replace'} ${routeArgs(c.route, protocol)}`];
 }
 
 export function proxyCommands(c: ChangeOf<'proxyNeighbors'>): string[] {

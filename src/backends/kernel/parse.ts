@@ -49,26 +49,6 @@ export function parseAddresses(json: unknown): Address[] {
   );
 }
 
-interface JsonRoute {
-  dst?: string;
-  gateway?: string;
-  dev?: string;
-  protocol?: string;
-  type?: string;
-}
-
-/**
- * `ip -json -6 route show table main`; `default` becomes ::/0 and a bare address a /128.
- * KernelBackend reads routes over netlink; the benchmark compares that with this path.
- */
-export function parseRoutes(json: unknown): Route[] {
-  return (json as JsonRoute[]).flatMap((r): Route[] => {
-    if (r.dst === undefined || r.dev === undefined) return [];
-    const dst = r.dst === 'default' ? '::/0' : canonicalPrefix(r.dst);
-    return [{ dst, dev: r.dev, protocol: r.protocol ?? 'boot', ...(r.gateway === undefined ? {} : { via: canonicalAddress(r.gateway) }) }];
-  });
-}
-
 /** `ip -json -6 neigh show proxy`. */
 export function parseProxyNeighbors(json: unknown): ProxyNeighbor[] {
   return (json as Array<{ dst?: string; dev?: string }>).flatMap((n) =>
