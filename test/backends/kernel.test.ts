@@ -7,7 +7,6 @@ import { linkCommands } from '../../src/backends/kernel/commands.ts';
 import { parseAddresses, parseBatchErrors, parseLinks } from '../../src/backends/kernel/parse.ts';
 import { ensureRouteProtocol } from '../../src/backends/kernel/protocol.ts';
 import { KernelBackend } from '../../src/backends/kernel/backend.ts';
-import { isOwnElementAdd } from '../../src/backends/nft/backend.ts';
 import { execFileSync } from 'node:child_process';
 import { labSkipReason } from '../lab/index.ts';
 
@@ -58,14 +57,6 @@ test('the route protocol is registered once, and a clash is refused', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('nft monitor echoes of our own element adds are not events; deletions and foreign lines are', () => {
-  assert.equal(isOwnElementAdd('add element inet v6edge container_nets { 2001:db8:4000:1::/80 }'), true);
-  assert.equal(isOwnElementAdd('delete element inet v6edge container_nets { 2001:db8:4000:1::/80 }'), false);
-  assert.equal(isOwnElementAdd('add element inet other s { 1 }'), false);
-  assert.equal(isOwnElementAdd('delete table inet v6edge'), false);
-  assert.equal(isOwnElementAdd('# new generation 7 by process 4242 (nft)'), true);
 });
 
 test('in a namespace: observeTouched reads back exactly the routes asked for, present or not', { skip: labSkipReason(), timeout: 20_000 }, async () => {

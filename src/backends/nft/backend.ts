@@ -158,12 +158,3 @@ export class NftBackend implements SubsystemBackend {
     this.#netlink.close();
   }
 }
-
-/**
- * Element additions to our table, as `nft monitor` prints them, were the echo of our own element
- * batches while those went through nft; the netlink watcher (./events.ts) now tells our own
- * transactions by process id instead. Kept for callers of the text form.
- */
-export function isOwnElementAdd(line: string): boolean {
-  return line.startsWith(`add element ${TABLE_FAMILY} ${TABLE_NAME} `) || line.startsWith('# new generation ');
-}
