@@ -254,7 +254,7 @@ export interface WantedOwner {
   readonly fixed?: Prefix;
 }
 
-/** The full desired set of owners of one pool. */
+/** The full desired set of owners of one pool; a value, never edited once handed to IPAM. */
 export interface WantedPool {
   readonly pool: string;
   readonly poolPrefix: Prefix;
@@ -300,8 +300,9 @@ export function reconcileAllocations(
   for (const name of [...byName.keys()].sort()) {
     const wp = byName.get(name)!;
     const q = wp.quarantineMs ?? defaultQuarantine;
-    const owners = uniqueOwners(wp, problems);
     const before = index.value.get(name);
+    if (before !== undefined && settled(before, wp, now, q)) continue;
+    const owners = uniqueOwners(wp, problems);
     if (before !== undefined && !needsWork(before, wp, owners, now, q)) continue;
     const p = before === undefined ? emptyPool() : clonePool(before);
     const changesBefore = allocated.length + released.length;
@@ -346,6 +347,36 @@ function uniqueOwners(wp: WantedPool, problems: Problem[]): Map<string, WantedOw
     else owners.set(w.owner, w);
   }
   return owners;
+}
+
+/**
+ * The common steady state, checked without building anything: owners listed once each in
+ * ascending order (so none is a duplicate to report), each holding a fitting prefix, nobody
+ * else holding one, and no quarantine over. A pool that fails this takes the full check.
+ */
+function settled(p: PoolIndex, wp: WantedPool, now: number, q: number): boolean {
+  if (p.released.size === 0 && settledPairs.get(wp) === p) return true;
+  if (!settledNow(p, wp, now, q)) return false;
+  // Without quarantined entries the answer does not depend on the time, so it holds for as
+  // long as both objects do (a committed pool index is never edited; wanted pools are values).
+  if (p.released.size === 0) settledPairs.set(wp, p);
+  return true;
+}
+
+/** Wanted pools found settled, with the pool index they were found settled against. */
+const settledPairs = new WeakMap<WantedPool, PoolIndex>();
+
+function settledNow(p: PoolIndex, wp: WantedPool, now: number, q: number): boolean {
+  if (p.live.size !== wp.owners.length) return false;
+  let previous: string | undefined;
+  for (const w of wp.owners) {
+    if (previous !== undefined && compareText(previous, w.owner) >= 0) return false;
+    previous = w.owner;
+    const held = p.live.get(w.owner);
+    if (held === undefined || !fits(held, wp.poolPrefix, wp.length, w.fixed)) return false;
+  }
+  for (const list of p.released.values()) for (const e of list) if (!isBlocking(e, now, q)) return false;
+  return true;
 }
 
 /** Whether a pool differs from what is wanted; lets a steady-state pass skip copying it. */

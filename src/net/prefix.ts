@@ -15,14 +15,27 @@ export interface InterfaceAddress {
   readonly prefix: Prefix;
 }
 
+function maskOf(length: number): bigint {
+  return ((1n << BigInt(length)) - 1n) << BigInt(128 - length);
+}
+
+function sizeOf(length: number): bigint {
+  return 1n << BigInt(128 - length);
+}
+
+// Every prefix operation needs one of these; a table saves two BigInt conversions and shifts
+// per call (IPAM and the planners make hundreds of thousands of calls at fleet scale).
+const MASKS: readonly bigint[] = Array.from({ length: 129 }, (_, n) => maskOf(n));
+const SIZES: readonly bigint[] = Array.from({ length: 129 }, (_, n) => sizeOf(n));
+
 /** The bits covered by the first `length` bits. */
 export function prefixMask(length: number): bigint {
-  return ((1n << BigInt(length)) - 1n) << BigInt(128 - length);
+  return MASKS[length] ?? maskOf(length);
 }
 
 /** The number of addresses in a /length. */
 export function prefixSize(length: number): bigint {
-  return 1n << BigInt(128 - length);
+  return SIZES[length] ?? sizeOf(length);
 }
 
 /** The prefix of `length` bits that holds `a` (host bits cleared). */

@@ -5,9 +5,10 @@ import type { Config, InterfaceConfig } from '../config/schema.ts';
 import type { AllocationRecord, LeaseRecord } from '../store/records.ts';
 import { parseAddress } from '../net/address.ts';
 import { contains, parsePrefix } from '../net/prefix.ts';
-import { canonicalAddress, canonicalInterfaceAddress, canonicalPrefix } from './canonical.ts';
+import { canonicalAddress, canonicalInterfaceAddress, canonicalPrefix, prefixRange, type PrefixRange } from './canonical.ts';
+import { blocksHold, byRange, separateBlocks, type Block } from './prefix-blocks.ts';
 import { filterSpec } from './filters.ts';
-import { resolveHosts } from './hosts.ts';
+import { hostPrefixes, resolveHosts, type ResolvedHost } from './hosts.ts';
 import { ROUTE_PROTOCOL } from './types.ts';
 import type { Address, DesiredState, Link, ProxyNeighbor, Route, Sysctl } from './types.ts';
 
@@ -82,19 +83,70 @@ function desiredSysctls(config: Config): Sysctl[] {
   return out;
 }
 
-function desiredRoutes(config: Config, hosts: ReturnType<typeof resolveHosts>['hosts'], leaseRoutes: readonly LeaseRoute[]): Route[] {
+/** A host's routes (its prefix, then its networks) and their destinations as a block. */
+interface HostRoutes {
+  readonly routes: readonly Route[];
+  /** Undefined when a destination has no range or two are the same prefix: that host takes the general path. */
+  readonly block: Block<PrefixRange> | undefined;
+}
+
+/** Kept per host object, which resolveHosts reuses while the host is unchanged. */
+const hostRoutesMemo = new WeakMap<ResolvedHost, HostRoutes>();
+
+const itself = (r: PrefixRange): PrefixRange => r;
+
+function hostRoutes(h: ResolvedHost): HostRoutes {
+  const hit = hostRoutesMemo.get(h);
+  if (hit !== undefined) return hit;
+  const route = (dst: string): Route => ({ dst, via: h.nextHop, dev: h.iface, protocol: ROUTE_PROTOCOL });
+  const routes = [route(h.prefix), ...h.networks.map((n) => route(n.prefix))];
+  const { block, complete } = hostPrefixes(h);
+  const distinct = complete && block !== undefined && !block.items.some((r, i, all) => i > 0 && byRange(all[i - 1]!, r) === 0);
+  const made = { routes, block: distinct ? block : undefined };
+  hostRoutesMemo.set(h, made);
+  return made;
+}
+
+/** Routes by destination: a later route to the same prefix replaces the earlier in its place. */
+function dedupeRoutes(routes: Iterable<Route>): Map<string, Route> {
   const out = new Map<string, Route>();
-  const add = (dst: string, via: string, dev: string): void => {
-    out.set(dst, { dst, via, dev, protocol: ROUTE_PROTOCOL });
-  };
-  const up = config.upstream;
-  if (up?.mode === 'static') add('::/0', canonicalAddress(up.gateway), up.interface);
+  for (const r of routes) out.set(r.dst, r);
+  return out;
+}
+
+/**
+ * Every host prefix appears once when each host's destinations are distinct and the hosts'
+ * spans do not overlap; the static and delegated routes (a handful) then only need checking
+ * against those spans, and the 100,000-odd host routes need no map of their own.
+ */
+function hostsSeparate(hosts: readonly HostRoutes[], extras: readonly Route[]): boolean {
+  const blocks: Block<PrefixRange>[] = [];
   for (const h of hosts) {
-    add(h.prefix, h.nextHop, h.iface);
-    for (const n of h.networks) add(n.prefix, h.nextHop, h.iface);
+    if (h.block === undefined) return false;
+    blocks.push(h.block);
   }
-  for (const l of leaseRoutes) add(canonicalPrefix(l.prefix), canonicalAddress(l.via), l.dev);
-  return [...out.values()];
+  const separate = separateBlocks(blocks);
+  if (separate === undefined) return false;
+  return extras.every((r) => {
+    const range = prefixRange(r.dst);
+    return range !== undefined && !blocksHold(separate, range, itself);
+  });
+}
+
+function desiredRoutes(config: Config, hosts: readonly ResolvedHost[], leaseRoutes: readonly LeaseRoute[]): Route[] {
+  const up = config.upstream;
+  const first: Route[] = up?.mode === 'static' ? [{ dst: '::/0', via: canonicalAddress(up.gateway), dev: up.interface, protocol: ROUTE_PROTOCOL }] : [];
+  const last = leaseRoutes.map((l): Route => ({ dst: canonicalPrefix(l.prefix), via: canonicalAddress(l.via), dev: l.dev, protocol: ROUTE_PROTOCOL }));
+  const perHost = hosts.map(hostRoutes);
+  if (!hostsSeparate(perHost, [...first, ...last])) return [...dedupeRoutes([...first, ...perHost.flatMap((h) => h.routes), ...last]).values()];
+  // No host route shares a destination with another route: only the static and delegated
+  // routes can replace one another, and the static one keeps its place at the front.
+  const extras = dedupeRoutes([...first, ...last]);
+  const out: Route[] = [];
+  for (const r of first) out.push(extras.get(r.dst)!);
+  for (const h of perHost) for (const r of h.routes) out.push(r);
+  for (const [dst, r] of extras) if (first[0]?.dst !== dst) out.push(r);
+  return out;
 }
 
 function desiredProxyNeighbors(config: Config, leasedAddresses: readonly string[]): ProxyNeighbor[] {

@@ -5,7 +5,8 @@ import type { Config } from '../config/schema.ts';
 import { onLinkPrefixes } from '../config/facts.ts';
 import { canonicalPrefix, prefixRange, type PrefixRange } from './canonical.ts';
 import type { LeaseRoute } from './desired.ts';
-import type { ResolvedHost } from './hosts.ts';
+import { blockOf, disjointBlocks, disjointItems, separateBlocks, type Block } from './prefix-blocks.ts';
+import { hostPrefixes, type ResolvedHost } from './hosts.ts';
 import {
   ACCEPT, DADDR, DROP, ICMPV6_TYPE, IIFNAME, L4PROTO, OIFNAME, SADDR, TCP_DPORT, TH_DPORT, UDP_DPORT, UDP_SPORT,
   anyOf, concat, ctState, inSet, is, log, notInSet,
@@ -52,36 +53,76 @@ function rule(name: string, expr: readonly unknown[]): RuleSpec {
   return { name, expr, comment: `${name} ${fnv1a(JSON.stringify(expr))}` };
 }
 
-/** Orders prefix-keyed elements and drops any covered by an earlier one: nft refuses overlapping intervals. */
-export function disjointPrefixes(prefixes: Iterable<string>): string[] {
-  const byText = new Map<string, PrefixRange>();
+const itself = (r: PrefixRange): PrefixRange => r;
+
+function rangesOf(prefixes: Iterable<string>): PrefixRange[] {
+  const out: PrefixRange[] = [];
   for (const text of prefixes) {
     const r = prefixRange(text);
-    if (r !== undefined) byText.set(r.text, r);
-  }
-  const parsed = [...byText.values()].sort((a, b) => (a.network !== b.network ? (a.network < b.network ? -1 : 1) : a.length - b.length));
-  const out: string[] = [];
-  let end = -1n;
-  for (const x of parsed) {
-    if (x.network <= end) continue;
-    out.push(x.text);
-    end = x.last;
+    if (r !== undefined) out.push(r);
   }
   return out;
 }
 
-/** `iface . prefix` keys, disjoint per interface. */
-function ifacePrefixKeys(pairs: ReadonlyArray<readonly [string, string]>): string[] {
-  const byIface = new Map<string, string[]>();
-  for (const [iface, prefix] of pairs) {
-    const list = byIface.get(iface);
-    if (list === undefined) byIface.set(iface, [prefix]);
-    else list.push(prefix);
+/** Orders prefix-keyed elements and drops any covered by an earlier one: nft refuses overlapping intervals. */
+export function disjointPrefixes(prefixes: Iterable<string>): string[] {
+  return disjointItems(rangesOf(prefixes), itself).map((r) => r.text);
+}
+
+/** A host's prefixes on its interface, with the `iface . prefix` keys of those the block keeps. */
+type KeyedBlock = Block<PrefixRange> & { readonly keys: readonly string[] };
+
+const ifaceKey = (iface: string, r: PrefixRange): string => `${iface} . ${r.text}`;
+const keyed = (iface: string, block: Block<PrefixRange>): KeyedBlock => ({ ...block, keys: block.kept.map((r) => ifaceKey(iface, r)) });
+
+/** `iface . prefix` keys, disjoint per interface, interfaces in name order. */
+function ifacePrefixKeys(byIface: ReadonlyMap<string, KeyedBlock[]>): string[] {
+  const out: string[] = [];
+  for (const iface of [...byIface.keys()].sort()) {
+    const blocks = byIface.get(iface)!;
+    const separate = separateBlocks(blocks);
+    if (separate !== undefined) for (const b of separate) for (const k of b.keys) out.push(k);
+    else for (const r of disjointItems(blocks.flatMap((b) => b.items), itself)) out.push(ifaceKey(iface, r));
   }
-  return [...byIface.keys()].sort().flatMap((iface) => disjointPrefixes(byIface.get(iface)!).map((p) => `${iface} . ${p}`));
+  return out;
+}
+
+function addBlock(blocks: Map<string, KeyedBlock[]>, iface: string, block: KeyedBlock | undefined): void {
+  if (block === undefined) return;
+  const list = blocks.get(iface);
+  if (list === undefined) blocks.set(iface, [block]);
+  else list.push(block);
 }
 
 const portText = ([lo, hi]: readonly [number, number]): string => (lo === hi ? String(lo) : `${lo}-${hi}`);
+
+/** What one resolved host adds to the sets; kept per host object, which resolveHosts reuses while the host is unchanged. */
+interface HostElements {
+  /** Its prefix and its networks, on its interface. */
+  readonly sources: KeyedBlock | undefined;
+  readonly networks: Block<PrefixRange> | undefined;
+  readonly published: readonly string[];
+}
+
+const hostElementsMemo = new WeakMap<ResolvedHost, HostElements>();
+
+function hostElements(h: ResolvedHost): HostElements {
+  const hit = hostElementsMemo.get(h);
+  if (hit !== undefined) return hit;
+  const { block, own } = hostPrefixes(h);
+  const published = h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`);
+  // The networks are the block's items without the host prefix (once: a network may repeat it).
+  const items = block?.items ?? [];
+  const at = own === undefined ? -1 : items.indexOf(own);
+  const networks = at < 0 ? items : [...items.slice(0, at), ...items.slice(at + 1)];
+  const made = {
+    sources: block === undefined ? undefined : keyed(h.iface, block),
+    networks: blockOf(networks, itself),
+    published,
+  };
+  hostElementsMemo.set(h, made);
+  return made;
+}
 
 interface Sides {
   readonly wan: string[];
@@ -97,14 +138,20 @@ function sides(config: Config): Sides {
 }
 
 function sets(config: Config, s: Sides, hosts: readonly ResolvedHost[], leases: readonly LeaseRoute[]): SetSpec[] {
-  const sources: Array<[string, string]> = [];
-  for (const iface of s.inside) for (const p of onLinkPrefixes(config, iface)) sources.push([iface, p.text]);
+  const sources = new Map<string, KeyedBlock[]>();
+  const networks: Block<PrefixRange>[] = [];
+  const published = new Set<string>();
+  const single = (iface: string, prefix: string): void => {
+    for (const r of rangesOf([prefix])) addBlock(sources, iface, keyed(iface, blockOf([r], itself)!));
+  };
+  for (const iface of s.inside) for (const p of onLinkPrefixes(config, iface)) single(iface, p.text);
   for (const h of hosts) {
-    sources.push([h.iface, h.prefix]);
-    for (const n of h.networks) sources.push([h.iface, n.prefix]);
+    const e = hostElements(h);
+    addBlock(sources, h.iface, e.sources);
+    if (e.networks !== undefined) networks.push(e.networks);
+    for (const p of e.published) published.add(p);
   }
-  for (const l of leases) sources.push([l.dev, l.prefix]);
-  const published = hosts.flatMap((h) => h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`));
+  for (const l of leases) single(l.dev, l.prefix);
   const mgmtSources = config.firewall.management.sources;
   const ifnames = (name: string, elements: readonly string[]): SetSpec => ({ name, type: ['ifname'], interval: false, elements });
   return [
@@ -114,8 +161,8 @@ function sets(config: Config, s: Sides, hosts: readonly ResolvedHost[], leases: 
     // No management sources configured means any source on the management interfaces.
     { name: 'mgmt_sources', type: ['ipv6_addr'], interval: true, elements: disjointPrefixes(mgmtSources.length === 0 ? ['::/0'] : mgmtSources) },
     { name: 'inside_sources', type: ['ifname', 'ipv6_addr'], interval: true, elements: ifacePrefixKeys(sources) },
-    { name: 'container_nets', type: ['ipv6_addr'], interval: true, elements: disjointPrefixes(hosts.flatMap((h) => h.networks.map((n) => n.prefix))) },
-    { name: 'published', type: ['ipv6_addr', 'inet_proto', 'inet_service'], interval: true, elements: [...new Set(published)].sort() },
+    { name: 'container_nets', type: ['ipv6_addr'], interval: true, elements: disjointBlocks(networks, itself).map((r) => r.text) },
+    { name: 'published', type: ['ipv6_addr', 'inet_proto', 'inet_service'], interval: true, elements: [...published].sort() },
   ];
 }
 

@@ -1,11 +1,17 @@
 // Container hosts as the planners need them: every prefix resolved, from the config when fixed
 // and from IPAM allocations otherwise. A host whose prefix is not allocated yet is reported and
 // left out, so one missing allocation never blocks the rest of a pass.
+//
+// Each commit parses a new config, so every host is a new object even when one host of 10,000
+// changed. A host resolved before is therefore recognised by value: the same config (compared
+// as data) and the same allocation records hand back the same ResolvedHost object, which lets
+// the route and filter builders reuse what they derived from it (they key on its identity).
 import { problem, type Problem } from '../lib/result.ts';
 import type { Config, HostConfig } from '../config/schema.ts';
 import type { AllocationRecord } from '../store/records.ts';
 import { portRange } from '../config/host-rules.ts';
-import { canonicalAddress, canonicalPrefix } from './canonical.ts';
+import { canonicalAddress, canonicalPrefix, MEMO_LIMIT, prefixRange, type PrefixRange } from './canonical.ts';
+import { blockOf, type Block } from './prefix-blocks.ts';
 
 export interface ResolvedNetwork {
   readonly name: string;
@@ -33,47 +39,103 @@ export const HOST_POOL = 'hosts';
 export const networkPool = (host: string): string => `host:${host}`;
 
 /**
- * Live allocations by pool, then owner, so resolving n hosts costs n look-ups, not n scans (and
- * no key strings are built per look-up). IPAM writes canonical text (src/net/ipam.ts formats
- * every prefix it hands out); `canonicalPrefix` is still applied, as a memo hit, for records
- * that came from elsewhere.
+ * Live allocations: the host pool by owner, and every other pool as its records in list order
+ * (a host's networks are resolved from its own pool's handful). One walk of the list. IPAM
+ * writes canonical text (src/net/ipam.ts formats every prefix it hands out); each text still
+ * goes through the range memo, which also canonicalises records that came from elsewhere.
  */
-type Held = ReadonlyMap<string, ReadonlyMap<string, string>>;
-
-function heldPrefixes(allocations: readonly AllocationRecord[]): Held {
-  const out = new Map<string, Map<string, string>>();
-  for (const a of allocations) {
-    if (a.releasedAt !== undefined) continue;
-    let pool = out.get(a.pool);
-    if (pool === undefined) out.set(a.pool, (pool = new Map()));
-    pool.set(a.owner, a.prefix);
-  }
-  return out;
+interface Held {
+  readonly hosts: ReadonlyMap<string, string>;
+  readonly pools: ReadonlyMap<string, readonly AllocationRecord[]>;
 }
 
-function allocated(held: Held, pool: string, owners: readonly string[]): string | undefined {
-  const inPool = held.get(pool);
-  if (inPool === undefined) return undefined;
+function heldPrefixes(allocations: readonly AllocationRecord[]): Held {
+  const hosts = new Map<string, string>();
+  const pools = new Map<string, AllocationRecord[]>();
+  for (const a of allocations) {
+    if (a.releasedAt !== undefined) continue;
+    if (a.pool === HOST_POOL) {
+      hosts.set(a.owner, a.prefix);
+      continue;
+    }
+    const pool = pools.get(a.pool);
+    if (pool === undefined) pools.set(a.pool, [a]);
+    else pool.push(a);
+  }
+  return { hosts, pools };
+}
+
+/**
+ * A prefix's canonical text with its range, from one memo look-up: `canonicalPrefix(text)`
+ * is the range's text, or the text unchanged when it is not a prefix (no range then).
+ */
+interface Placed {
+  readonly text: string;
+  readonly range: PrefixRange | undefined;
+}
+
+function placed(text: string): Placed {
+  const range = prefixRange(text);
+  return { text: range?.text ?? text, range };
+}
+
+/** The prefix of the first of `owners` holding one (of two records of one owner, the later wins). */
+function allocated(byOwner: ReadonlyMap<string, string>, owners: readonly string[]): Placed | undefined {
   for (const owner of owners) {
-    const prefix = inPool.get(owner);
-    if (prefix !== undefined) return canonicalPrefix(prefix);
+    const prefix = byOwner.get(owner);
+    if (prefix !== undefined) return placed(prefix);
   }
   return undefined;
 }
 
-function resolveHost(name: string, h: HostConfig, allocations: Held, problems: Problem[]): ResolvedHost | undefined {
-  const prefix = h.prefix !== undefined ? canonicalPrefix(h.prefix) : allocated(allocations, HOST_POOL, [name]);
-  if (prefix === undefined) {
+const byName = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A resolved host's prefix and networks as a block (prefix-blocks.ts), for the route and set
+ * builders; `complete` is false when one of the texts is not a prefix (so it is missing).
+ */
+export interface HostPrefixes {
+  readonly block: Block<PrefixRange> | undefined;
+  /** The host prefix's own range, one of the block's items. */
+  readonly own: PrefixRange | undefined;
+  readonly complete: boolean;
+}
+
+const hostPrefixesMemo = new WeakMap<ResolvedHost, HostPrefixes>();
+
+function prefixesFrom(ranges: readonly (PrefixRange | undefined)[]): HostPrefixes {
+  const known = ranges.filter((r) => r !== undefined);
+  return { block: blockOf(known, itself), own: ranges[0], complete: known.length === ranges.length };
+}
+
+const itself = (r: PrefixRange): PrefixRange => r;
+
+/** The block of `h.prefix` and `h.networks`, kept per host object. */
+export function hostPrefixes(h: ResolvedHost): HostPrefixes {
+  let made = hostPrefixesMemo.get(h);
+  if (made === undefined) {
+    made = prefixesFrom([prefixRange(h.prefix), ...h.networks.map((n) => prefixRange(n.prefix))]);
+    hostPrefixesMemo.set(h, made);
+  }
+  return made;
+}
+
+function resolveHost(name: string, h: HostConfig, hostPrefix: string | undefined, pool: readonly AllocationRecord[], problems: Problem[]): ResolvedHost | undefined {
+  const own = h.prefix !== undefined ? placed(h.prefix) : hostPrefix === undefined ? undefined : placed(hostPrefix);
+  if (own === undefined) {
     problems.push(problem('not-allocated', `Host ${name} has no prefix yet (IPAM has not allocated one); its routes and filters wait for it.`, { path: `hosts.${name}` }));
     return undefined;
   }
+  const byOwner = new Map(pool.map((r) => [r.owner, r.prefix]));
   const networks: ResolvedNetwork[] = [];
-  for (const [net, n] of Object.entries(h.networks).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const p = n.prefix !== undefined ? canonicalPrefix(n.prefix) : allocated(allocations, networkPool(name), [`${name}/${net}`, net]);
+  const ranges = [own.range];
+  for (const [net, n] of Object.entries(h.networks).sort(byName)) {
+    const p = n.prefix !== undefined ? placed(n.prefix) : allocated(byOwner, [`${name}/${net}`, net]);
     if (p === undefined) {
       problems.push(problem('not-allocated', `Network ${net} of host ${name} has no prefix yet (IPAM has not allocated one).`, { path: `hosts.${name}.networks.${net}` }));
     } else {
-      networks.push({ name: net, prefix: p });
+      networks.push({ name: net, prefix: p.text });
+      ranges.push(p.range);
     }
   }
   const published: PublishedTarget[] = [];
@@ -81,8 +143,60 @@ function resolveHost(name: string, h: HostConfig, allocations: Held, problems: P
     const target = p.address !== undefined ? canonicalPrefix(p.address) : networks.find((n) => n.name === p.network)?.prefix;
     if (target !== undefined) published.push({ protocol: p.protocol, prefix: target, ports: portRange(p.port) });
   }
-  return { name, iface: h.interface, nextHop: canonicalAddress(h.nextHop), prefix, networks, published };
+  const resolved = { name, iface: h.interface, nextHop: canonicalAddress(h.nextHop), prefix: own.text, networks, published };
+  hostPrefixesMemo.set(resolved, prefixesFrom(ranges));
+  return resolved;
 }
+
+/** Whether two JSON-shaped values (what the schema outputs) are equal; walks keys without listing them. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(y, k) || !sameData(x[k], y[k])) return false;
+    keys++;
+  }
+  for (const _ in y) keys--;
+  return keys === 0;
+}
+
+function sameRecords(a: readonly AllocationRecord[], b: readonly AllocationRecord[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && (x.owner !== y.owner || x.prefix !== y.prefix)) return false;
+  }
+  return true;
+}
+
+/** What a host was resolved from, and the result; only hosts resolved without problems are kept. */
+interface Remembered {
+  readonly config: HostConfig;
+  readonly hostPrefix: string | undefined;
+  readonly pool: readonly AllocationRecord[];
+  readonly resolved: ResolvedHost;
+}
+
+/** The last resolution of each host name; bounded like the text memos, pruned to the hosts of the latest config. */
+const remembered = new Map<string, Remembered>();
+
+function pruneRemembered(config: Config): void {
+  if (remembered.size <= MEMO_LIMIT && remembered.size <= 2 * Object.keys(config.hosts).length + 1024) return;
+  for (const name of remembered.keys()) if (config.hosts[name] === undefined) remembered.delete(name);
+  if (remembered.size > MEMO_LIMIT) remembered.clear();
+}
+
+const NO_RECORDS: readonly AllocationRecord[] = [];
 
 /** Every host of `config` with its prefixes, in name order, and what could not be resolved. */
 export function resolveHosts(config: Config, allocations: readonly AllocationRecord[]): { hosts: ResolvedHost[]; problems: Problem[] } {
@@ -90,8 +204,26 @@ export function resolveHosts(config: Config, allocations: readonly AllocationRec
   const hosts: ResolvedHost[] = [];
   const held = heldPrefixes(allocations);
   for (const name of Object.keys(config.hosts).sort()) {
-    const r = resolveHost(name, config.hosts[name]!, held, problems);
-    if (r !== undefined) hosts.push(r);
+    const h = config.hosts[name]!;
+    const hostPrefix = held.hosts.get(name);
+    const pool = held.pools.get(networkPool(name)) ?? NO_RECORDS;
+    const before = remembered.get(name);
+    if (before !== undefined && before.hostPrefix === hostPrefix && sameRecords(before.pool, pool) && sameData(before.config, h)) {
+      hosts.push(before.resolved);
+      continue;
+    }
+    const count = problems.length;
+    const r = resolveHost(name, h, hostPrefix, pool, problems);
+    if (r === undefined) continue;
+    hosts.push(r);
+    if (problems.length === count) remembered.set(name, { config: h, hostPrefix, pool, resolved: r });
+    else remembered.delete(name);
   }
+  pruneRemembered(config);
   return { hosts, problems };
+}
+
+/** Forgets every remembered host (tests use it to compare cold and warm results). */
+export function clearResolvedHosts(): void {
+  remembered.clear();
 }
