@@ -69,25 +69,7 @@ export function disjointPrefixes(prefixes: Iterable<string>): string[] {
   return disjointItems(rangesOf(prefixes), itself).map((r) => r.text);
 }
 
-/** A host's prefixes on its interface, with the `iface . prefix` keys of those the block keeps. */
-type KeyedBlock = Block<PrefixRange> & { readonly keys: readonly string[] };
-
-const ifaceKey = (iface: string, r: PrefixRange): string => `${iface} . ${r.text}`;
-const keyed = (iface: string, block: Block<PrefixRange>): KeyedBlock => ({ ...block, keys: block.kept.map((r) => ifaceKey(iface, r)) });
-
-/** `iface . prefix` keys, disjoint per interface, interfaces in name order. */
-function ifacePrefixKeys(byIface: ReadonlyMap<string, KeyedBlock[]>): string[] {
-  const out: string[] = [];
-  for (const iface of [...byIface.keys()].sort()) {
-    const blocks = byIface.get(iface)!;
-    const separate = separateBlocks(blocks);
-    if (separate !== undefined) for (const b of separate) for (const k of b.keys) out.push(k);
-    else for (const r of disjointItems(blocks.flatMap((b) => b.items), itself)) out.push(ifaceKey(iface, r));
-  }
-  return out;
-}
-
-function addBlock(blocks: Map<string, KeyedBlock[]>, iface: string, block: KeyedBlock | undefined): void {
+function addBlock(blocks: Map<string, Block<PrefixRange>[]>, iface: string, block: Block<PrefixRange> | undefined): void {
   if (block === undefined) return;
   const list = blocks.get(iface);
   if (list === undefined) blocks.set(iface, [block]);
@@ -98,9 +80,8 @@ const portText = ([lo, hi]: readonly [number, number]): string => (lo === hi ? S
 
 /** What one resolved host adds to the sets; kept per host object, which resolveHosts reuses while the host is unchanged. */
 interface HostElements {
-  /** Its prefix and its networks, on its interface. */
-  readonly sources: KeyedBlock | undefined;
-  readonly networks: Block<PrefixRange> | undefined;
+  /** Its prefix and its networks (on its interface, for the source sets). */
+  readonly prefixes: Block<PrefixRange> | undefined;
   readonly published: readonly string[];
 }
 
@@ -109,16 +90,9 @@ const hostElementsMemo = new WeakMap<ResolvedHost, HostElements>();
 function hostElements(h: ResolvedHost): HostElements {
   const hit = hostElementsMemo.get(h);
   if (hit !== undefined) return hit;
-  const { block, own } = hostPrefixes(h);
-  const published = h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`);
-  // The networks are the block's items without the host prefix (once: a network may repeat it).
-  const items = block?.items ?? [];
-  const at = own === undefined ? -1 : items.indexOf(own);
-  const networks = at < 0 ? items : [...items.slice(0, at), ...items.slice(at + 1)];
   const made = {
-    sources: block === undefined ? undefined : keyed(h.iface, block),
-    networks: blockOf(networks, itself),
-    published,
+    prefixes: hostPrefixes(h).block,
+    published: h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`),
   };
   hostElementsMemo.set(h, made);
   return made;
@@ -137,31 +111,40 @@ function sides(config: Config): Sides {
   return { wan: byRole('wan').sort(), inside, mgmt };
 }
 
+/**
+ * The source set of each inside interface, by position in `inside` (interface names may hold
+ * characters a set name should not). One plain interval set per interface, not one set keyed by
+ * `ifname . prefix`: a concatenated interval set is a pipapo set, whose insert rebuilds its
+ * lookup tables, so filling 10,000 elements took 1.55 s against 0.12 s for a plain one.
+ */
+export const sourceSetName = (index: number): string => `inside_sources_${index}`;
+
 function sets(config: Config, s: Sides, hosts: readonly ResolvedHost[], leases: readonly LeaseRoute[]): SetSpec[] {
-  const sources = new Map<string, KeyedBlock[]>();
-  const networks: Block<PrefixRange>[] = [];
+  const sources = new Map<string, Block<PrefixRange>[]>();
+  const hostBlocks: Block<PrefixRange>[] = [];
   const published = new Set<string>();
-  const single = (iface: string, prefix: string): void => {
-    for (const r of rangesOf([prefix])) addBlock(sources, iface, keyed(iface, blockOf([r], itself)!));
-  };
+  const single = (iface: string, prefix: string): void => addBlock(sources, iface, blockOf(rangesOf([prefix]), itself));
   for (const iface of s.inside) for (const p of onLinkPrefixes(config, iface)) single(iface, p.text);
   for (const h of hosts) {
     const e = hostElements(h);
-    addBlock(sources, h.iface, e.sources);
-    if (e.networks !== undefined) networks.push(e.networks);
+    addBlock(sources, h.iface, e.prefixes);
+    if (e.prefixes !== undefined) hostBlocks.push(e.prefixes);
     for (const p of e.published) published.add(p);
   }
   for (const l of leases) single(l.dev, l.prefix);
   const mgmtSources = config.firewall.management.sources;
   const ifnames = (name: string, elements: readonly string[]): SetSpec => ({ name, type: ['ifname'], interval: false, elements });
+  const prefixes = (name: string, elements: readonly string[]): SetSpec => ({ name, type: ['ipv6_addr'], interval: true, elements });
   return [
     ifnames('wan_ifaces', s.wan),
     ifnames('inside_ifaces', s.inside),
     ifnames('mgmt_ifaces', s.mgmt),
     // No management sources configured means any source on the management interfaces.
-    { name: 'mgmt_sources', type: ['ipv6_addr'], interval: true, elements: disjointPrefixes(mgmtSources.length === 0 ? ['::/0'] : mgmtSources) },
-    { name: 'inside_sources', type: ['ifname', 'ipv6_addr'], interval: true, elements: ifacePrefixKeys(sources) },
-    { name: 'container_nets', type: ['ipv6_addr'], interval: true, elements: disjointBlocks(networks, itself).map((r) => r.text) },
+    prefixes('mgmt_sources', disjointPrefixes(mgmtSources.length === 0 ? ['::/0'] : mgmtSources)),
+    ...s.inside.map((iface, i) => prefixes(sourceSetName(i), disjointBlocks(sources.get(iface) ?? [], itself).map((r) => r.text))),
+    // Each host's prefix with its networks (those inside it drop out as covered): 10,000
+    // elements for 10,000 hosts rather than one per network, which only a counter would notice.
+    prefixes('host_prefixes', disjointBlocks(hostBlocks, itself).map((r) => r.text)),
     { name: 'published', type: ['ipv6_addr', 'inet_proto', 'inet_service'], interval: true, elements: [...published].sort() },
   ];
 }
@@ -195,18 +178,18 @@ function inputChain(config: Config, s: Sides): ChainSpec {
   return { name: 'input', hook: 'input', priority: 0, policy: 'drop', rules };
 }
 
-function forwardChain(config: Config): ChainSpec {
+function forwardChain(config: Config, s: Sides): ChainSpec {
   const rules = [
     rule('fwd_established', [ctState('established', 'related'), ACCEPT]),
     rule('fwd_invalid', [ctState('invalid'), DROP]),
     // Anti-spoofing (BCP 38 / RFC 2827): a packet from a downstream link must come from a prefix
-    // that lives behind that link.
-    rule('fwd_spoofed', [inSet(IIFNAME, 'inside_ifaces'), notInSet(concat(IIFNAME, SADDR), 'inside_sources'), DROP]),
+    // that lives behind that link. One rule per inside interface, all counted as fwd_spoofed.
+    ...s.inside.map((iface, i) => rule('fwd_spoofed', [is(IIFNAME, iface), notInSet(SADDR, sourceSetName(i)), DROP])),
     rule('fwd_icmpv6', [anyOf(ICMPV6_TYPE, FORWARD_ICMPV6_TYPES), ACCEPT]),
     rule('fwd_outbound', [inSet(IIFNAME, 'inside_ifaces'), inSet(OIFNAME, 'wan_ifaces'), ACCEPT]),
     rule('fwd_published', [inSet(concat(DADDR, L4PROTO, TH_DPORT), 'published'), ACCEPT]),
     // No NAT66: containers are reached by their own addresses, and only on published ports.
-    rule('fwd_unpublished', [inSet(DADDR, 'container_nets'), DROP]),
+    rule('fwd_unpublished', [inSet(DADDR, 'host_prefixes'), DROP]),
     finalDrop('fwd_drop', config),
   ];
   return { name: 'forward', hook: 'forward', priority: 0, policy: 'drop', rules };
@@ -215,10 +198,10 @@ function forwardChain(config: Config): ChainSpec {
 /** Table inet v6edge for `config`, its hosts and its delegated prefixes. */
 export function filterSpec(config: Config, hosts: readonly ResolvedHost[], leases: readonly LeaseRoute[]): FilterSpec {
   const s = sides(config);
-  return { sets: sets(config, s, hosts, leases), chains: [inputChain(config, s), forwardChain(config)] };
+  return { sets: sets(config, s, hosts, leases), chains: [inputChain(config, s), forwardChain(config, s)] };
 }
 
-/** Every counter of the table: one per rule, named after it. */
+/** Every counter of the table, named after its rule (the per-interface anti-spoofing rules share one). */
 export function counterNames(spec: FilterSpec): string[] {
-  return spec.chains.flatMap((c) => c.rules.map((r) => r.name));
+  return [...new Set(spec.chains.flatMap((c) => c.rules.map((r) => r.name)))];
 }

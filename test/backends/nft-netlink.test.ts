@@ -36,15 +36,19 @@ async function built(lab: Lab): Promise<{ nft: NftBackend; spec: FilterSpec }> {
 }
 
 // One extra element per set, of each set's type.
-const EXTRA: Readonly<Record<string, readonly string[]>> = {
+const EXTRAS: Readonly<Record<string, readonly string[]>> = {
   wan_ifaces: ['wan9'],
   inside_ifaces: ['lan9'],
   mgmt_ifaces: ['mgmt9'],
   mgmt_sources: ['2001:db8:98::/48', '2001:db8:97::5/128'],
-  inside_sources: ['lan9 . 2001:db8:9000::/48', 'br0 . 2001:db8:9001::/56'],
-  container_nets: ['2001:db8:9000:1::/80', '2001:db8:9000:2::/80', '2001:db8:9000:3::/79'],
+  host_prefixes: ['2001:db8:9000:1::/80', '2001:db8:9000:2::/80', '2001:db8:9000:3::/79'],
   published: ['2001:db8:9000:1::/80 . tcp . 80-90', '2001:db8:9000:2::7/128 . udp . 53'],
 };
+/** The per-interface source sets (inside_sources_N) get prefixes of their own. */
+function extra(set: string): readonly string[] {
+  const n = /^inside_sources_(\d+)$/.exec(set)?.[1];
+  return EXTRAS[set] ?? (n === undefined ? [] : [`2001:db8:91${n}0::/48`, `2001:db8:92${n}0::/56`]);
+}
 
 test('in a namespace: the table built with empty sets and loaded over netlink reads back through nft as desired; adds and deletes in every set', { skip, timeout: 60_000 }, async () => {
   await withLab(ROUTER, async (lab) => {
@@ -52,13 +56,13 @@ test('in a namespace: the table built with empty sets and loaded over netlink re
     try {
       for (const s of spec.sets) assert.deepEqual(await nftListSet(lab, s), [...s.elements].sort(), `${s.name} as nft lists it after the load`);
       assert.deepEqual(planFilter(spec, await nft.observeFilter()), [], 'observe equals the desired table');
-      const adds = spec.sets.map((s) => add(s.name, EXTRA[s.name]!));
+      const adds = spec.sets.map((s) => add(s.name, extra(s.name)));
       assert.deepEqual(await nft.apply('nft', adds), { applied: adds.length, failures: [] });
-      for (const s of spec.sets) assert.deepEqual(await nftListSet(lab, s), [...s.elements, ...EXTRA[s.name]!].sort(), `${s.name} after the adds`);
+      for (const s of spec.sets) assert.deepEqual(await nftListSet(lab, s), [...s.elements, ...extra(s.name)].sort(), `${s.name} after the adds`);
       const observed = await nft.observeFilter();
-      for (const s of spec.sets) assert.deepEqual([...observed!.sets.find((o) => o.name === s.name)!.elements].sort(), [...s.elements, ...EXTRA[s.name]!].sort());
+      for (const s of spec.sets) assert.deepEqual([...observed!.sets.find((o) => o.name === s.name)!.elements].sort(), [...s.elements, ...extra(s.name)].sort());
       // Deleting exactly what was added leaves the table as desired again.
-      assert.deepEqual((await nft.apply('nft', spec.sets.map((s) => del(s.name, EXTRA[s.name]!)))).failures, []);
+      assert.deepEqual((await nft.apply('nft', spec.sets.map((s) => del(s.name, extra(s.name))))).failures, []);
       for (const s of spec.sets) assert.deepEqual(await nftListSet(lab, s), [...s.elements].sort(), `${s.name} after the deletes`);
       assert.deepEqual(planFilter(spec, await nft.observeFilter()), []);
     } finally {
@@ -71,20 +75,21 @@ test('in a namespace: an overlapping or duplicate element is refused with its se
   await withLab(ROUTER, async (lab) => {
     const { nft, spec } = await built(lab);
     try {
-      const nets = spec.sets.find((s) => s.name === 'container_nets')!;
+      const nets = spec.sets.find((s) => s.name === 'host_prefixes')!;
       const first = nets.elements[0]!;
+      assert.match(first, /\/48$/);
       const before = await nft.observeFilter();
       for (const [what, bad] of [
-        ['overlap', add('container_nets', [first.replace('/80', '/96')])],
-        ['duplicate', add('container_nets', [first])],
-        ['missing', del('container_nets', ['2001:db8:dead::/80'])],
+        ['overlap', add('host_prefixes', [first.replace('/48', '/96')])],
+        ['duplicate', add('host_prefixes', [first])],
+        ['missing', del('host_prefixes', ['2001:db8:dead::/80'])],
       ] as const) {
         const good = add('published', ['2001:db8:7777::/80 . tcp . 443']);
         const r = await nft.apply('nft', [good, bad]);
         assert.equal(r.applied, 0, what);
         assert.deepEqual(r.failures.map((f) => f.change), [good, bad], what);
         const message = r.failures[0]!.problem.message;
-        assert.match(message, /set container_nets: the kernel refused (adding|deleting) /, what);
+        assert.match(message, /set host_prefixes: the kernel refused (adding|deleting) /, what);
         assert.match(message, what === 'missing' ? /ENOENT/ : /EEXIST/, what);
         assert.ok(message.includes((bad as { elements: readonly string[] }).elements[0]!), `${what}: the message names the element: ${message}`);
         assert.deepEqual(await nft.observeFilter(), before, `${what}: the good half of the refused transaction is not in place`);
@@ -95,17 +100,17 @@ test('in a namespace: an overlapping or duplicate element is refused with its se
   });
 });
 
-test('in a namespace: 100,000 container networks load in one batch and read back, through nft and through the dump', { skip, timeout: 120_000 }, async () => {
+test('in a namespace: 100,000 prefixes load in one batch and read back, through nft and through the dump', { skip, timeout: 120_000 }, async () => {
   await withLab(ROUTER, async (lab) => {
     const { nft, spec } = await built(lab);
     try {
       const keys: string[] = [];
       for (let i = 0; i < 100_000; i++) keys.push(`2001:db8:${(0x8000 + Math.floor(i / 10)).toString(16)}:${(i % 10) + 1}::/80`);
-      assert.deepEqual((await nft.apply('nft', [add('container_nets', keys)])).failures, []);
-      const all = [...spec.sets.find((s) => s.name === 'container_nets')!.elements, ...keys].sort();
+      assert.deepEqual((await nft.apply('nft', [add('host_prefixes', keys)])).failures, []);
+      const all = [...spec.sets.find((s) => s.name === 'host_prefixes')!.elements, ...keys].sort();
       const observed = await nft.observeFilter();
-      assert.deepEqual([...observed!.sets.find((s) => s.name === 'container_nets')!.elements].sort(), all);
-      assert.deepEqual(await nftListSet(lab, spec.sets.find((s) => s.name === 'container_nets')!), all);
+      assert.deepEqual([...observed!.sets.find((s) => s.name === 'host_prefixes')!.elements].sort(), all);
+      assert.deepEqual(await nftListSet(lab, spec.sets.find((s) => s.name === 'host_prefixes')!), all);
     } finally {
       nft.close();
     }
@@ -118,10 +123,10 @@ test('in a namespace: our own element transactions are no events; another proces
     const events: string[] = [];
     const stop = nft.watch((why) => events.push(why));
     try {
-      assert.deepEqual((await nft.apply('nft', [add('container_nets', ['2001:db8:5555::/80'])])).failures, []);
-      assert.deepEqual((await nft.apply('nft', [del('container_nets', ['2001:db8:5555::/80'])])).failures, []);
+      assert.deepEqual((await nft.apply('nft', [add('host_prefixes', ['2001:db8:5555::/80'])])).failures, []);
+      assert.deepEqual((await nft.apply('nft', [del('host_prefixes', ['2001:db8:5555::/80'])])).failures, []);
       // A foreign change after ours: the first event heard must be it (ours came first and were silent).
-      await lab.exec('router', ['nft', 'add', 'element', 'inet', 'v6edge', 'container_nets', '{ 2001:db8:6666::/80 }']);
+      await lab.exec('router', ['nft', 'add', 'element', 'inet', 'v6edge', 'host_prefixes', '{ 2001:db8:6666::/80 }']);
       await waitFor(() => events.length > 0 || undefined, { timeoutMs: 5000, what: 'the foreign change to be heard' });
       assert.match(events[0]!, /generation by process \d+: new set element/);
       assert.doesNotMatch(events[0]!, new RegExp(`process ${process.pid}:`));

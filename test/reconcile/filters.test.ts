@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { desiredState } from '../../src/reconcile/desired.ts';
-import { disjointPrefixes, FORWARD_ICMPV6_TYPES, INPUT_ICMPV6_TYPES } from '../../src/reconcile/filters.ts';
+import { counterNames, disjointPrefixes, FORWARD_ICMPV6_TYPES, INPUT_ICMPV6_TYPES } from '../../src/reconcile/filters.ts';
 import { planFilter } from '../../src/reconcile/plan-nft.ts';
 import type { FilterSpec, ObservedFilter } from '../../src/reconcile/types.ts';
 import { fleet, parse, ROUTER } from './fixtures.ts';
@@ -45,9 +45,21 @@ test('the ruleset: policy drop, rogue RA/DHCPv6 guard before ICMPv6 accept, no n
   assert.deepEqual(sets.get('mgmt_ifaces'), ['lo1']);
   assert.deepEqual(sets.get('published'), ['2001:db8:1000:1::/80 . tcp . 443', '2001:db8:1000:2::/80 . udp . 8000-8100']);
   // The /80s lie inside the /48 on the same interface: one element covers them (nft refuses overlaps).
-  assert.ok(sets.get('inside_sources')!.includes('br0 . 2001:db8:1000::/48'));
-  assert.equal(sets.get('inside_sources')!.some((e) => e.endsWith('/80')), false);
+  assert.deepEqual(sourcesOf(f, 'br0'), ['2001:db8:3::/64', '2001:db8:1000::/48']);
+  assert.deepEqual(sourcesOf(f, 'eth1.10'), ['2001:db8:10::/64']);
+  assert.deepEqual(sets.get('host_prefixes'), ['2001:db8:1000::/48']);
+  // Anti-spoofing: one rule per inside interface, against that interface's own set, one counter.
+  const spoofed = f.chains[1]!.rules.filter((r) => r.name === 'fwd_spoofed');
+  assert.equal(spoofed.length, 6);
+  assert.deepEqual(counterNames(f).filter((n) => n === 'fwd_spoofed'), ['fwd_spoofed']);
 });
+
+/** The source set the anti-spoofing rule for `iface` checks against. */
+function sourcesOf(f: FilterSpec, iface: string): readonly string[] | undefined {
+  const rule = f.chains.find((c) => c.name === 'forward')!.rules.find((r) => r.name === 'fwd_spoofed' && JSON.stringify(r.expr[0]).includes(`"right":"${iface}"`));
+  const set = /"right":"@([a-z_0-9]+)"/.exec(JSON.stringify(rule?.expr[1]))?.[1];
+  return f.sets.find((s) => s.name === set)?.elements;
+}
 
 test('no SSH rule without a management side', () => {
   const f = desiredState(parse({ ...ROUTER, interfaces: { ...ROUTER.interfaces, lo1: { kind: 'dummy', role: 'lan' } }, firewall: {} }), [], []).nft;
@@ -61,9 +73,9 @@ test('10,000 hosts: the same rules as one host, sets with 10,000 elements', () =
   assert.deepEqual(rules(many), rules(one));
   assert.equal(many.sets.length, one.sets.length);
   const sizes = new Map(many.sets.map((s) => [s.name, s.elements.length]));
-  assert.equal(sizes.get('container_nets'), 10_000);
+  assert.equal(sizes.get('host_prefixes'), 10_000);
   assert.equal(sizes.get('published'), 10_000);
-  assert.ok(sizes.get('inside_sources')! >= 10_000);
+  assert.ok(sourcesOf(many, 'br0')!.length >= 10_000);
 });
 
 test('a change of hosts is only element changes: no table rebuild, no flush', () => {

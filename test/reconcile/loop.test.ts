@@ -84,7 +84,7 @@ test('applyRevision rolls back to the previous revision when verification fails'
   assert.equal(r.ok ? '' : r.error.code, 'not-verified');
   assert.deepEqual(r.ok ? undefined : r.error.where, { path: 'route 2001:db8:2000::/48' });
   // The previous revision is back in place: ch2's filter elements are gone again.
-  const sources = fake.state.nft?.sets.find((s) => s.name === 'inside_sources')?.elements ?? [];
+  const sources = fake.state.nft?.sets.filter((s) => s.name.startsWith('inside_sources_')).flatMap((s) => s.elements) ?? [];
   assert.equal(sources.some((e) => e.includes('2001:db8:2000::')), false);
   assert.deepEqual((await loop.pass()).planned, []);
 });
