@@ -12,6 +12,8 @@ import { KernelBackend } from '../src/backends/kernel/backend.ts';
 import { ensureRouteProtocol } from '../src/backends/kernel/protocol.ts';
 import { NftBackend } from '../src/backends/nft/backend.ts';
 import { combineBackends, type Backend, type TouchedRequest } from '../src/backends/types.ts';
+import { clearCanonicalMemos } from '../src/reconcile/canonical.ts';
+import { clearResolvedHosts } from '../src/reconcile/hosts.ts';
 import { Reconciler, type PassReport } from '../src/reconcile/loop.ts';
 import { labSkipReason, withLab, type Lab } from '../test/lab/index.ts';
 import {
@@ -168,6 +170,9 @@ function collectGarbage(): void {
 }
 
 async function oursRun(measureMemory: boolean): Promise<Ours> {
+  // A cold start: nothing remembered from the anchor's desired state or an earlier repeat.
+  clearResolvedHosts();
+  clearCanonicalMemos();
   return withLab(routerLab(), async (lab) => {
     const netns = lab.ns('router');
     const kernel = new KernelBackend({ netns });

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { Reconciler, type PassReport, type Schedule } from '../../src/reconcile/loop.ts';
 import { desiredState } from '../../src/reconcile/desired.ts';
 import { plan } from '../../src/reconcile/plan.ts';
-import { planDelta, touchedRoutes } from '../../src/reconcile/plan-delta.ts';
+import { planDelta, routeDelta, touchedRoutes } from '../../src/reconcile/plan-delta.ts';
+import type { Route } from '../../src/reconcile/types.ts';
 import { FakeKernel } from '../../src/backends/fake/kernel.ts';
 import { combineBackends } from '../../src/backends/types.ts';
 import { fakeRouter, fleet, parse, PHYSICAL, ROUTER } from './fixtures.ts';
@@ -149,4 +150,18 @@ test('a config without hosts still converges fully first', async () => {
   loop.start();
   assert.ok((await loop.applyRevision(parse(ROUTER))).ok);
   await loop.stop();
+});
+
+test('routeDelta diffs by identity first: the same objects are unchanged, new objects are diffed by value', () => {
+  const r = (dst: string, via: string): Route => ({ dst, via, dev: 'br0', protocol: 'v6edge' });
+  const kept = r('2001:db8:1::/48', 'fe80::1');
+  const moved = r('2001:db8:2::/48', 'fe80::1');
+  const gone = r('2001:db8:3::/48', 'fe80::1');
+  const twin = r('2001:db8:4::/48', 'fe80::1');
+  const next = [kept, { ...moved, via: 'fe80::2' }, { ...twin }, r('2001:db8:5::/48', 'fe80::1')];
+  assert.deepEqual(routeDelta([kept, moved, gone, twin], next).map((c) => `${c.op} ${c.route.dst} ${c.route.via}`).sort(), [
+    'add 2001:db8:5::/48 fe80::1',
+    'delete 2001:db8:3::/48 fe80::1',
+    'replace 2001:db8:2::/48 fe80::2',
+  ]);
 });
