@@ -289,7 +289,7 @@ function render(anchorCosts: readonly Cost[], ours: readonly Ours[]): string {
 Command: \`npm run bench reconcile\` (as root; \`node bench/reconcile.bench.ts\` alone). Machine: ${machine()}; ${versionOf(['ip', '-V'])}; ${versionOf(['nft', '--version'])}.
 Fleet: ${HOSTS.toLocaleString('en')} hosts × ${NETWORKS} IPAM-allocated container networks on \`${HOSTS_IFACE}\` (a veth in a lab namespace), one published port each:
 ${ROUTES.toLocaleString('en')} routes (${HOSTS.toLocaleString('en')} /48 + ${(HOSTS * NETWORKS).toLocaleString('en')} /80, global next hops on the link), plus table inet v6edge with
-${HOSTS.toLocaleString('en')} source, ${(HOSTS * NETWORKS).toLocaleString('en')} container-network and ${HOSTS.toLocaleString('en')} published-port elements. ${REPEATS} repeats, each in fresh namespaces,
+${HOSTS.toLocaleString('en')} source, ${HOSTS.toLocaleString('en')} host-prefix and ${HOSTS.toLocaleString('en')} published-port elements. ${REPEATS} repeats, each in fresh namespaces,
 anchor and ours alternating first; medians (p50) below, every sample listed.
 
 ### Converge from empty: ours beside raw \`ip -batch\`
@@ -321,7 +321,7 @@ ${adds.length} additions (${ADDS} per repeat). Goal: the pass under ${GOAL_ADD_M
 | pass modes (incremental: planned against the previous desired state, touched routes read back) | ${ours.flatMap((o) => o.addModes).join(', ')} |
 | the Reconciler pass | ${fmtMs(addPass)} — ${verdict(addPass < GOAL_ADD_MS)} |
 | CPU time of the whole path (process + children) | ${fmtMs(addCpu)} |
-| of which observe + read back (a full pass reads ${ROUTES.toLocaleString('en')}+ routes and ${(HOSTS * NETWORKS).toLocaleString('en')}+ set elements twice; an incremental one only the touched routes) | ${fmtMs(addObserve)} |
+| of which observe + read back (a full pass reads ${ROUTES.toLocaleString('en')}+ routes and ${(3 * HOSTS).toLocaleString('en')}+ set elements twice; an incremental one only the touched routes) | ${fmtMs(addObserve)} |
 | of which apply (11 routes + element adds) | ${fmtMs(addApply)} |
 | of which plan, verify diff and events (the rest) | ${fmtMs(addPass - addObserve - addApply)} |
 
@@ -342,25 +342,28 @@ ${LIMITS}
 }
 
 // Written from the figures of full runs on this machine; the tables above are the run's own.
-const LIMITS = `- **A shared, loaded machine.** 2 cores shared with other engineers' tests and benchmarks (load average 6–8 during
-  the runs): wall times swing 2–3× between repeats; the CPU-time ratio is the steadier reading.
-- **One host added: the nft element add is now the floor.** The pass is incremental (no full observe, no nft
-  listing, 11 routes read back), but nft 1.0.6 loads the whole table (120,000 interval elements) into its cache for
-  any element change: 2.5–6 s per invocation, JSON or native syntax, even into a tiny set
-  (bench/results/filters.md). Dropping \`nft -c\` for element batches halved it; only a long-lived libnftables
-  context (cache kept between changes) or fewer elements (container networks keyed by the host's /48) go further.
-- **The touched-route read-back costs seconds at this size.** \`ip -json -batch\` of \`route show exact P\` lines is
-  one process, but iproute2 6.1 implements each line as a full route dump filtered in userspace, so 11 lines walk
-  110,000 routes 11 times. A netlink RTM_GETROUTE per prefix (or \`ip -6 route get fibmatch\` at an address only
-  that prefix covers) would make it follow the change; not done here.
-- **Converge from empty is unchanged in kind:** the nft table build (\`nft -c\` + \`nft -f\`, kept for a skeleton
-  rebuild) and the full read-back of 110,000 routes and 120,000 elements dominate; the routes batch itself is
-  2–3× the anchor's file batch (same lines through a pipe; cause not established).
-- **desiredState** is now 0.4–0.6 s at 10,000 hosts (was 1.5–4 s): canonical text is memoised per string
-  (src/reconcile/canonical.ts) and \`disjointPrefixes\` reuses the memoised ranges; what is left is building
-  110,000 route and 120,000 element objects and strings.
-- **Memory:** the memos add up to ~250,000 strings (bounded at 2^19 entries per memo, emptied when full).
+const LIMITS = `- **A shared, loaded machine.** 2 cores shared with other engineers' tests and benchmarks: wall times swing
+  up to 2× between repeats; the CPU-time ratio is the steadier reading.
+- **What changed since the iproute2/nft-JSON backends** (previous run: 15.3 s whole path, 9.3×; one host 4.5 s):
+  routes are written, dumped and read back over rtnetlink (src/backends/kernel/routes-netlink.ts), set elements
+  change in nf_tables transactions over netlink (src/backends/nft/netlink.ts; nft 1.0.6 loaded all 120,000
+  elements into its cache for any command), the table's sets shrank (one plain source set per inside interface
+  instead of a concatenated \`ifname . prefix\` set, whose pipapo inserts cost 1.55 s per 10,000 against 0.12 s;
+  host prefixes instead of 100,000 container networks in the unpublished-drop set), desired state and IPAM reuse
+  what an unchanged host already had, and the incremental plan diffs routes by identity first.
+- **Converge from empty still misses 1.3× of \`ip -batch\`,** which installs routes and nothing else. Our routes
+  batch alone is faster than the anchor (fewer, larger datagrams); the rest is work the anchor does not do:
+  validating the config and running IPAM for 10,000 hosts, computing the desired state cold, loading a firewall
+  of 30,000 elements (the 10,000 published-port elements are a concatenated set: pipapo again, ~0.4 s in the
+  kernel) and reading everything back to verify (a dump of 110,000 routes and of every set).
+- **One host added** is incremental: no observe, only its 11 routes looked up again (\`RTM_F_FIB_MATCH\`), its
+  elements in one transaction. What the pass spends beyond the apply is the delta plan and the read-back diff
+  over a desired state of 110,000 routes; the config parse and cross-field rules before it still walk all
+  10,000 hosts (zod has no incremental mode).
+- **Memory:** the per-host reuse keeps the previous host objects, blocks and routes (about 30 MiB at 10,000
+  hosts); the rest is the config, allocations and desired state a daemon holds anyway.
 - **Not on the validated path:** \`validateConfig\` refuses this fleet (document over the 1 MiB limit in
-  src/config/limits.ts), so the benchmark runs \`configSchema.parse\` and \`crossFieldProblems\` directly.`;
+  src/config/limits.ts, which issue 2 asks for), so the benchmark runs \`configSchema.parse\` and
+  \`crossFieldProblems\` directly.`;
 
 await main();

@@ -1,6 +1,6 @@
 // Runs a system program to completion, optionally inside a network namespace; the only way the
 // kernel and nft backends touch the system.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface ExecResult {
   readonly code: number | null;
@@ -35,21 +35,4 @@ export function execute(argv: readonly string[], input = '', timeoutMs = 30_000)
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
-}
-
-/** Starts a long-running watcher (`ip monitor`, `nft monitor`) calling `onLine` per output line. */
-export function follow(argv: readonly string[], onLine: (line: string) => void): () => void {
-  const [file, ...args] = argv;
-  if (file === undefined) throw new Error('follow: empty argv');
-  const child: ChildProcess = spawn(file, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  let rest = '';
-  child.stdout?.on('data', (b: Buffer) => {
-    const lines = (rest + b.toString()).split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) if (l.trim() !== '') onLine(l);
-  });
-  child.on('error', () => undefined);
-  return () => {
-    child.kill('SIGTERM');
-  };
 }

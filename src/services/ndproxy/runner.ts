@@ -7,7 +7,9 @@
 // MAC comes from its own solicitation: the kernel would first resolve the asker with an NS of its
 // own, adding a round trip to every first answer and turning each spoofed source into kernel work.
 import type { NdproxyDto, NdproxyEntryDto } from '../../api/types.ts';
-import { execute, follow, inNetns } from '../../backends/exec.ts';
+import { execute, inNetns } from '../../backends/exec.ts';
+import { RTNLGRP_IPV6_ROUTE, RTNLGRP_LINK } from '../../backends/kernel/events.ts';
+import { NETLINK_ROUTE, subscribe } from '../../io/netlink.ts';
 import type { NdproxyConfig } from '../../config/schema.ts';
 import { formatAddress, parseAddress } from '../../net/address.ts';
 import { solicitedNodeAddress } from '../../net/eui64.ts';
@@ -86,7 +88,9 @@ export class NdProxy {
   /** Reads interfaces and routes, opens the sockets and follows kernel link and route events. */
   static async start(options: NdProxyOptions): Promise<NdProxy> {
     const proxy = new NdProxy(options);
-    proxy.#stopMonitor = follow(inNetns(proxy.#netns, ['ip', '-json', 'monitor', 'link', 'route']), () => proxy.#scheduleRefresh());
+    // A link or route event (or events lost) means "read again": a debounced refresh.
+    const events = subscribe(NETLINK_ROUTE, [RTNLGRP_LINK, RTNLGRP_IPV6_ROUTE], () => proxy.#scheduleRefresh(), () => proxy.#scheduleRefresh(), proxy.#netns);
+    proxy.#stopMonitor = () => events.close();
     await proxy.#refresh();
     proxy.#tick = setInterval(() => proxy.#feed({ type: 'tick' }), options.tickMs ?? 100);
     proxy.#tick.unref();
