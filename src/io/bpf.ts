@@ -29,6 +29,19 @@ export const PACKET_OUTGOING = 4;
 /** Bytes a matching frame keeps: all of it (the value tcpdump uses as its snap length). */
 export const ACCEPT_WHOLE_FRAME = 0x40000;
 
+/** What a netlink filter returns to keep a datagram whole (the kernel trims to this many bytes). */
+export const ACCEPT_WHOLE = 0xffff_ffff;
+
+/**
+ * A netlink message type as `loadHalf` sees it: BPF loads are big-endian, netlink headers are in
+ * host order (little-endian here), so the two bytes come out swapped.
+ */
+export const netlinkTypeAsLoaded = (type: number): number => ((type & 0xff) << 8) | (type >> 8);
+
+/** Offset of nlmsg_type in a netlink header, and of the first byte after the header. */
+export const NLMSG_TYPE_OFFSET = 4;
+export const NLMSG_PAYLOAD_OFFSET = 16;
+
 export const loadByte = (offset: number): BpfInstruction => ({ code: BPF_LD | BPF_B | BPF_ABS, jt: 0, jf: 0, k: offset });
 export const loadHalf = (offset: number): BpfInstruction => ({ code: BPF_LD | BPF_H | BPF_ABS, jt: 0, jf: 0, k: offset });
 export const loadWord = (offset: number): BpfInstruction => ({ code: BPF_LD | BPF_W | BPF_ABS, jt: 0, jf: 0, k: offset });

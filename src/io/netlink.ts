@@ -4,6 +4,7 @@
 // live in src/proto/netlink.
 import { getSystemErrorName } from 'node:util';
 import { loadNative } from './addon.ts';
+import type { BpfInstruction } from './bpf.ts';
 import { netnsPath } from './raw.ts';
 import { NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP_INTR, parseAck, parseMessages, type NetlinkAck, type NetlinkMessage } from '../proto/netlink/message.ts';
 
@@ -17,7 +18,13 @@ interface NetlinkAddon {
   netlinkSend(fd: number, bytes: Uint8Array): void;
   netlinkRecv(fd: number, into: Uint8Array, timeoutMs: number): number;
   netlinkClose(fd: number): void;
-  netlinkSubscribe(protocol: number, netns: string | undefined, groups: readonly number[], cb: (error: Error | null, bytes?: Buffer) => void): NativeHandle;
+  netlinkSubscribe(
+    protocol: number,
+    netns: string | undefined,
+    groups: readonly number[],
+    filter: readonly BpfInstruction[] | undefined,
+    cb: (error: Error | null, bytes?: Buffer) => void,
+  ): NativeHandle;
   close(h: NativeHandle): void;
 }
 
@@ -140,7 +147,9 @@ export class NetlinkSocket {
 }
 
 /**
- * A multicast subscription. `onLost` hears that the kernel dropped events, once the backlog has
+ * A multicast subscription, optionally with a classic BPF `filter` run by the kernel on each
+ * datagram (one notification each) before it is queued: events nobody would act on never wake us.
+ * `onLost` hears that the kernel dropped events, once the backlog has
  * been read: resyncing from then on misses nothing (while a socket stays congested the kernel
  * drops every event but flags the loss only once).
  */
@@ -154,9 +163,10 @@ export function subscribe(
   onMessages: (messages: NetlinkMessage[]) => void,
   onLost: (error: Error) => void,
   netns?: string,
+  filter?: readonly BpfInstruction[],
 ): NetlinkSubscription {
   const native = loadNative<NetlinkAddon>();
-  const handle = native.netlinkSubscribe(protocol, netnsPath(netns), groups, (error, bytes) => {
+  const handle = native.netlinkSubscribe(protocol, netnsPath(netns), groups, filter, (error, bytes) => {
     if (error !== null) onLost(error);
     else if (bytes !== undefined) onMessages(parseMessages(bytes));
   });

@@ -128,7 +128,7 @@ test('in a namespace: our own element transactions are no events; another proces
       // A foreign change after ours: the first event heard must be it (ours came first and were silent).
       await lab.exec('router', ['nft', 'add', 'element', 'inet', 'v6edge', 'host_prefixes', '{ 2001:db8:6666::/80 }']);
       await waitFor(() => events.length > 0 || undefined, { timeoutMs: 5000, what: 'the foreign change to be heard' });
-      assert.match(events[0]!, /generation by process \d+: new set element/);
+      assert.match(events[0]!, /generation by process \d+: set elements/);
       assert.doesNotMatch(events[0]!, new RegExp(`process ${process.pid}:`));
     } finally {
       stop();

@@ -4,6 +4,9 @@
 // 110,000 times, and neither is a neighbour cache entry changing state (with traffic, every few
 // seconds per neighbour): the backend observes only proxy entries. Events the kernel dropped
 // (ENOBUFS on the socket) are an event too: what they said is unknown, so everything is read again.
+import {
+  ACCEPT_WHOLE, jumpIfEqual, loadByte, loadHalf, netlinkTypeAsLoaded, NLMSG_PAYLOAD_OFFSET, NLMSG_TYPE_OFFSET, ret, type BpfInstruction,
+} from '../../io/bpf.ts';
 import { subscribe, NETLINK_ROUTE } from '../../io/netlink.ts';
 import type { NetlinkSubscription } from '../../io/netlink.ts';
 import type { NetlinkMessage } from '../../proto/netlink/message.ts';
@@ -32,8 +35,11 @@ const NTF_PROXY = 0x08;
  * every other event counts, deletions of our routes included.
  */
 export function isOwnEcho(m: NetlinkMessage): boolean {
-  return m.type === RTM_NEWROUTE && m.end - m.payload >= RTMSG_LEN && m.buf[m.payload + 5] === ROUTE_PROTOCOL_NUMBER;
+  return m.type === RTM_NEWROUTE && m.end - m.payload >= RTMSG_LEN && m.buf[m.payload + RTM_PROTOCOL_OFFSET] === ROUTE_PROTOCOL_NUMBER;
 }
+
+/** rtm_protocol in struct rtmsg (family, dst_len, src_len, tos, table, protocol, …). */
+const RTM_PROTOCOL_OFFSET = 5;
 
 /** A neighbour cache entry (not a proxy entry): nothing the backend observes. */
 export function isCacheNeighbour(m: NetlinkMessage): boolean {
@@ -71,6 +77,22 @@ export function describeEvent(m: NetlinkMessage): string {
 }
 
 /**
+ * Drops our own route echoes in the kernel (RTM_NEWROUTE with protocol 250), before they are
+ * queued: a converge of 110,000 routes would otherwise wake us 110,000 times (and overflow the
+ * socket), only for each to be recognised as ours. A multicast datagram holds one message.
+ */
+export function ownEchoFilter(): BpfInstruction[] {
+  return [
+    /* 0 */ loadHalf(NLMSG_TYPE_OFFSET),
+    /* 1 */ jumpIfEqual(netlinkTypeAsLoaded(RTM_NEWROUTE), 0, 2), // not a route add: keep
+    /* 2 */ loadByte(NLMSG_PAYLOAD_OFFSET + RTM_PROTOCOL_OFFSET),
+    /* 3 */ jumpIfEqual(ROUTE_PROTOCOL_NUMBER, 1, 0), // ours: drop
+    /* 4 */ ret(ACCEPT_WHOLE),
+    /* 5 */ ret(0),
+  ];
+}
+
+/**
  * The first event of each datagram calls `onChange` (one call says "look again" as well as many
  * would). A big apply overflows the subscription by itself (the kernel multicasts each of our
  * route adds while the synchronous apply keeps the event loop from reading); the addon reports
@@ -86,6 +108,7 @@ export function watchKernel(netns: string | undefined, onChange: (why: string) =
     },
     (error) => onChange(`kernel events were lost (${error.message}): reading everything again`),
     netns,
+    ownEchoFilter(),
   );
   return () => sub.close();
 }

@@ -301,6 +301,26 @@ static bool get_u32(napi_env env, napi_value object, const char *key, uint32_t *
          napi_get_value_uint32(env, value, out) == napi_ok;
 }
 
+/* Reads a BPF program given as {code, jt, jf, k}[] into `prog`; false with an exception pending. */
+static bool get_filter(napi_env env, napi_value array, struct sock_filter *prog, uint32_t *count) {
+  if (napi_get_array_length(env, array, count) != napi_ok || *count == 0 || *count > MAX_FILTER) {
+    throw_errno(env, EINVAL, "filter length");
+    return false;
+  }
+  for (uint32_t i = 0; i < *count; i++) {
+    napi_value insn;
+    uint32_t code, jt, jf, k;
+    if (napi_get_element(env, array, i, &insn) != napi_ok || !get_u32(env, insn, "code", &code) ||
+        !get_u32(env, insn, "jt", &jt) || !get_u32(env, insn, "jf", &jf) || !get_u32(env, insn, "k", &k) ||
+        code > 0xffff || jt > 0xff || jf > 0xff) {
+      throw_errno(env, EINVAL, "filter instruction");
+      return false;
+    }
+    prog[i] = (struct sock_filter){(uint16_t)code, (uint8_t)jt, (uint8_t)jf, k};
+  }
+  return true;
+}
+
 /* openPacket(ifname, netnsPath | undefined, filter: {code, jt, jf, k}[], allMulticast, onFrame) */
 static napi_value open_packet(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -308,23 +328,12 @@ static napi_value open_packet(napi_env env, napi_callback_info info) {
   char ifname[IF_NAMESIZE], netns[PATH_MAX];
   bool has_ifname, has_netns, all_multicast;
   uint32_t count;
+  struct sock_filter prog[MAX_FILTER];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (!get_string(env, argv[0], ifname, sizeof ifname, false, &has_ifname)) return NULL;
   if (!get_string(env, argv[1], netns, sizeof netns, true, &has_netns)) return NULL;
-  CHECK(napi_get_array_length(env, argv[2], &count));
   CHECK(napi_get_value_bool(env, argv[3], &all_multicast));
-  if (count == 0 || count > MAX_FILTER) return throw_errno(env, EINVAL, "filter length");
-  struct sock_filter prog[MAX_FILTER];
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value insn;
-    uint32_t code, jt, jf, k;
-    CHECK(napi_get_element(env, argv[2], i, &insn));
-    if (!get_u32(env, insn, "code", &code) || !get_u32(env, insn, "jt", &jt) ||
-        !get_u32(env, insn, "jf", &jf) || !get_u32(env, insn, "k", &k) || code > 0xffff ||
-        jt > 0xff || jf > 0xff)
-      return throw_errno(env, EINVAL, "filter instruction");
-    prog[i] = (struct sock_filter){(uint16_t)code, (uint8_t)jt, (uint8_t)jf, k};
-  }
+  if (!get_filter(env, argv[2], prog, &count)) return NULL;
   v6_fail fail;
   int ifindex = 0;
   int fd = v6_open_packet(has_netns ? netns : NULL, ifname, prog, (unsigned short)count,
@@ -408,21 +417,24 @@ static napi_value netlink_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (!get_netlink_target(env, argv, &protocol, netns, &has_netns)) return NULL;
   v6_fail fail;
-  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, NULL, 0, &fail);
+  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, NULL, 0, NULL, 0, &fail);
   if (fd < 0) return throw_errno(env, fail.err, fail.step);
   CHECK(napi_create_int32(env, fd, &fd_value));
   return fd_value;
 }
 
-/* netlinkSubscribe(protocol, netnsPath | undefined, groups: number[], onMessage) → handle: one
- * callback per datagram, (error) when the kernel dropped events (ENOBUFS). */
+/* netlinkSubscribe(protocol, netnsPath | undefined, groups: number[], filter | undefined, onMessage)
+ * → handle: one callback per datagram, (error) when the kernel dropped events (ENOBUFS). The
+ * optional BPF program ({code, jt, jf, k}[]) drops datagrams in the kernel, before they are queued. */
 static napi_value netlink_subscribe(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   char netns[PATH_MAX];
   bool has_netns;
   int protocol;
-  uint32_t count, groups[MAX_GROUPS];
+  uint32_t count, groups[MAX_GROUPS], prog_len = 0;
+  struct sock_filter prog[MAX_FILTER];
+  napi_valuetype filter_type;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (!get_netlink_target(env, argv, &protocol, netns, &has_netns)) return NULL;
   CHECK(napi_get_array_length(env, argv[2], &count));
@@ -432,10 +444,12 @@ static napi_value netlink_subscribe(napi_env env, napi_callback_info info) {
     CHECK(napi_get_element(env, argv[2], i, &g));
     CHECK(napi_get_value_uint32(env, g, &groups[i]));
   }
+  CHECK(napi_typeof(env, argv[3], &filter_type));
+  if (filter_type != napi_undefined && !get_filter(env, argv[3], prog, &prog_len)) return NULL;
   v6_fail fail;
-  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, groups, count, &fail);
+  int fd = v6_open_netlink(has_netns ? netns : NULL, protocol, groups, count, prog, (unsigned short)prog_len, &fail);
   if (fd < 0) return throw_errno(env, fail.err, fail.step);
-  return adopt(env, fd, 0, KIND_NETLINK, argv[3]);
+  return adopt(env, fd, 0, KIND_NETLINK, argv[4]);
 }
 
 static bool get_fd(napi_env env, napi_value value, int *fd) {

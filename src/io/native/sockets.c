@@ -249,6 +249,8 @@ typedef struct {
   int protocol;
   const uint32_t *groups;
   size_t ngroups;
+  struct sock_filter *prog;
+  unsigned short prog_len;
 } netlink_args;
 
 /* Room for a large batch's acknowledgements and a dump's bursts: the kernel drops what does not
@@ -280,6 +282,11 @@ static int open_netlink_here(void *raw, int *ifindex, v6_fail *fail) {
     FAIL("NETLINK_GET_STRICT_CHK");
   struct sockaddr_nl local = {.nl_family = AF_NETLINK};
   if (bind(fd, (struct sockaddr *)&local, sizeof local) < 0) FAIL("bind");
+  /* The filter goes on before any group is joined, so no unwanted event is ever queued. */
+  if (a->prog_len > 0) {
+    struct sock_fprog fprog = {.len = a->prog_len, .filter = a->prog};
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) < 0) FAIL("SO_ATTACH_FILTER");
+  }
   for (size_t i = 0; i < a->ngroups; i++)
     if (set_int(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, (int)a->groups[i]) < 0) FAIL("NETLINK_ADD_MEMBERSHIP");
   return fd;
@@ -288,8 +295,9 @@ fail:
   return -1;
 }
 
-int v6_open_netlink(const char *netns, int protocol, const uint32_t *groups, size_t ngroups, v6_fail *fail) {
-  netlink_args args = {protocol, groups, ngroups};
+int v6_open_netlink(const char *netns, int protocol, const uint32_t *groups, size_t ngroups,
+                    struct sock_filter *prog, unsigned short prog_len, v6_fail *fail) {
+  netlink_args args = {protocol, groups, ngroups, prog, prog_len};
   int ifindex = 0;
   return in_netns(netns, open_netlink_here, &args, &ifindex, fail);
 }

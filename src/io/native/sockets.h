@@ -37,8 +37,10 @@ ssize_t v6_icmp6_send(int fd, int ifindex, const uint8_t *data, size_t len,
 ssize_t v6_packet_recv(int fd, uint8_t *buf, size_t len, int *ifindex);
 
 /* Opens a netlink socket of `protocol` (NETLINK_ROUTE, NETLINK_NETFILTER), joined to `groups`
- * (non-blocking then, for an event subscription; blocking otherwise, for requests). */
-int v6_open_netlink(const char *netns, int protocol, const uint32_t *groups, size_t ngroups, v6_fail *fail);
+ * (non-blocking then, for an event subscription; blocking otherwise, for requests), with the
+ * classic BPF program `prog` attached when `prog_len` > 0. */
+int v6_open_netlink(const char *netns, int protocol, const uint32_t *groups, size_t ngroups,
+                    struct sock_filter *prog, unsigned short prog_len, v6_fail *fail);
 ssize_t v6_netlink_send(int fd, const uint8_t *data, size_t len);
 /* Waits up to `timeout_ms` for one datagram; 0 when none came. */
 ssize_t v6_netlink_recv(int fd, uint8_t *buf, size_t len, int timeout_ms);

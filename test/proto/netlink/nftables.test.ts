@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseMessages } from '../../src/proto/netlink/message.ts';
-import { decodeElements, encodeElement, encodeElements, INTERVAL_OPEN_USERDATA, NFT_SET_ELEM_INTERVAL_END, type SetShape, type WireElement } from '../../src/proto/netlink/nft-elements.ts';
+import { parseMessages } from '../../../src/proto/netlink/message.ts';
+import { decodeElements, encodeElement, encodeElements, INTERVAL_OPEN_USERDATA, NFT_SET_ELEM_INTERVAL_END, type SetShape, type WireElement } from '../../../src/proto/netlink/nft-elements.ts';
 import {
   elementAtOffset, elementTransaction, MAX_ELEMENTS_NEST, NFNL_MSG_BATCH_BEGIN, NFNL_MSG_BATCH_END, NFT_MSG_DELSETELEM, NFT_MSG_NEWSETELEM, nftType,
   parseSetElements, setElementsDumpRequest, setsDumpRequest,
-} from '../../src/proto/netlink/nftables.ts';
-import { unwrap } from '../../src/lib/result.ts';
-import { formatAddress } from '../../src/net/address.ts';
+} from '../../../src/proto/netlink/nftables.ts';
+import { unwrap } from '../../../src/lib/result.ts';
+import { formatAddress } from '../../../src/net/address.ts';
 
 const IFACES: SetShape = { name: 'inside_ifaces', type: ['ifname'], interval: false };
 const ADDRS: SetShape = { name: 'container_nets', type: ['ipv6_addr'], interval: true };

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { addressBytes, formatAddressBytes } from '../../src/net/address.ts';
-import { formatAddressAt, writeAddress } from '../../src/proto/netlink/address-bytes.ts';
-import { decodeLinkName, writeLinkDump } from '../../src/proto/netlink/link.ts';
-import { NetlinkWriter, parseMessages } from '../../src/proto/netlink/message.ts';
+import { addressBytes, formatAddressBytes } from '../../../src/net/address.ts';
+import { formatAddressAt, writeAddress } from '../../../src/proto/netlink/address-bytes.ts';
+import { decodeLinkName, writeLinkDump } from '../../../src/proto/netlink/link.ts';
+import { NetlinkWriter, parseMessages } from '../../../src/proto/netlink/message.ts';
 import {
   decodeRoute, parseDestination, prepareRoute, setHostBits, writeFibMatchRequest, writeRouteDump, writeRouteRequest,
-} from '../../src/proto/netlink/route.ts';
-import type { RouteOp, RouteRequest } from '../../src/proto/netlink/route.ts';
-import { unwrap } from '../../src/lib/result.ts';
+} from '../../../src/proto/netlink/route.ts';
+import type { RouteOp, RouteRequest } from '../../../src/proto/netlink/route.ts';
+import { unwrap } from '../../../src/lib/result.ts';
 
 const hex = (s: string): string => s.replace(/\s+/g, '');
 const written = (f: (w: NetlinkWriter) => void): string => {
