@@ -73,16 +73,21 @@ export function planAddresses(desired: readonly Address[], observed: readonly Ad
 const sameRoute = (a: Route, b: Route): boolean => a.via === b.via && a.dev === b.dev;
 
 export function planRoutes(desired: readonly Route[], observed: readonly Route[]): ChangeOf<'routes'>[] {
-  const ours = new Map(observed.filter(isOurRoute).map((r) => [r.dst, r]));
-  const want = new Set(desired.map((r) => r.dst));
-  const out: ChangeOf<'routes'>[] = [];
-  for (const r of ours.values()) if (!want.has(r.dst)) out.push({ subsystem: 'routes', op: 'delete', route: r });
+  // One map, emptied as desired routes find their match: what is left is ours and unwanted.
+  const ours = new Map<string, Route>();
+  for (const r of observed) if (isOurRoute(r)) ours.set(r.dst, r);
+  const changes: ChangeOf<'routes'>[] = [];
   for (const r of desired) {
     const o = ours.get(r.dst);
-    if (o === undefined) out.push({ subsystem: 'routes', op: 'add', route: r });
-    else if (!sameRoute(r, o)) out.push({ subsystem: 'routes', op: 'replace', route: r, before: o });
+    if (o === undefined) {
+      changes.push({ subsystem: 'routes', op: 'add', route: r });
+      continue;
+    }
+    ours.delete(r.dst);
+    if (!sameRoute(r, o)) changes.push({ subsystem: 'routes', op: 'replace', route: r, before: o });
   }
-  return out;
+  const deletes = [...ours.values()].map((route): ChangeOf<'routes'> => ({ subsystem: 'routes', op: 'delete', route }));
+  return [...deletes, ...changes];
 }
 
 const neighborKey = (n: ProxyNeighbor): string => `${n.dev} ${n.address}`;
