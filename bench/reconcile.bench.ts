@@ -276,6 +276,7 @@ function render(anchorCosts: readonly Cost[], ours: readonly Ours[]): string {
   const anchor = p50(anchors);
   const total = stepP50(converges, 'total');
   const kernelOnly = p50(converges.map((s) => (s.ms.get('total') ?? 0) - (s.ms.get('apply nft') ?? 0)));
+  const passOnly = stepP50(converges, 'pass');
   const routesApply = stepP50(converges, 'apply routes');
   const addTotal = stepP50(adds, 'total');
   const addPass = stepP50(adds, 'pass');
@@ -302,6 +303,7 @@ one \`Reconciler\` pass (observe, plan, apply per subsystem, read back, plan aga
 | anchor: \`ip -batch\`, ${ROUTES.toLocaleString('en')} routes | ${fmtMs(anchor)} | 1.00× |
 | ours: whole path, routes and filters | ${fmtMs(total)} | ${ratio(total, anchor)} — ${verdict(total / anchor <= GOAL_RATIO)} |
 | ours: whole path without the nft apply | ${fmtMs(kernelOnly)} | ${ratio(kernelOnly, anchor)} — ${verdict(kernelOnly / anchor <= GOAL_RATIO)} |
+| ours: the apply loop's pass alone (observe, plan, apply routes and filters, read back, verify) | ${fmtMs(passOnly)} | ${ratio(passOnly, anchor)} — ${verdict(passOnly / anchor <= GOAL_RATIO)} |
 | ours: the routes batch alone (rtnetlink requests from KernelBackend) | ${fmtMs(routesApply)} | ${ratio(routesApply, anchor)} |
 
 CPU time (user + system of the benchmark process and the \`ip\`/\`nft\` children it waited for), which other load on the
