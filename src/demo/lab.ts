@@ -14,7 +14,7 @@ import type { DemoFacts, DemoNamespace } from './summary.ts';
 import { BRIDGE, containerAddressing, demoTopology, ROUTER_NODE, UPSTREAM_NODE, type ContainerAddressing, type DemoTopology } from './topology.ts';
 import { onSignalStopFirst } from './signals.ts';
 
-const BIN = new URL('../../bin/v6edge.js', import.meta.url).pathname;
+const BIN = new URL('../bin/v6edge.js', import.meta.url).pathname;
 /** Final RAs (RFC 4861 §6.2.5) go out on SIGTERM; give the daemon this long before SIGKILL. */
 const DAEMON_STOP_GRACE_MS = 10_000;
 

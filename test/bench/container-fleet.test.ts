@@ -2,7 +2,7 @@
 // a host is added, and a desired state with one route per prefix and their filter elements.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desiredFleet, fleetDocument, hostName, newSteps, nextHopOf } from '../../bench/support/container-fleet.ts';
+import { desiredFleet, fleetDocument, hostName, newSteps, nextHopOf } from './support/container-fleet.ts';
 
 test('a fleet of n hosts × m networks resolves to n·(m+1) routes through IPAM', async () => {
   for (const [hosts, networks] of [[1, 1], [3, 10], [20, 2]] as const) {

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { hotFunctions, shortUrl, type CpuProfile } from '../../bench/support/cpuprofile.ts';
+import { hotFunctions, shortUrl, type CpuProfile } from './support/cpuprofile.ts';
 import {
   cpuTicksFromStat, distribution, dropPercent, fmt, percentile, ratio, sustained, sustainedRate, table, vmRssKiB, type StepOutcome,
-} from '../../bench/support/stats.ts';
+} from './support/stats.ts';
 
 test('percentile is nearest-rank on sorted samples', () => {
   const sorted = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -12,7 +12,7 @@ import type { CliIo } from '../../src/cli/io.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
 
 const skip = labSkipReason();
-const BIN = new URL('../../bin/v6edge.js', import.meta.url).pathname;
+const BIN = new URL('../../src/bin/v6edge.js', import.meta.url).pathname;
 
 const CONFIG: ConfigInput = {
   version: 1,

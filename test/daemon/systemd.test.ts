@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SystemdNotifier, watchdogInterval } from '../../src/daemon/notify.ts';
 
 const UNIT = new URL('../../rootfs-overlay/etc/systemd/system/v6edge.service', import.meta.url).pathname;
-const BIN = new URL('../../bin/v6edge.js', import.meta.url).pathname;
+const BIN = new URL('../../src/bin/v6edge.js', import.meta.url).pathname;
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 test('the unit file passes systemd-analyze verify', { skip: has('systemd-analyze') ? false : 'systemd-analyze is not installed (apt package systemd)' }, () => {

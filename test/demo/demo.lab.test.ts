@@ -15,7 +15,7 @@ import { MARKER_DIR } from '../lab/cleanup.ts';
 import { TmuxSession, tmuxMissing } from './tmux.ts';
 
 const skip = labSkipReason() ?? tmuxMissing();
-const BIN = new URL('../../bin/v6edge.js', import.meta.url).pathname;
+const BIN = new URL('../../src/bin/v6edge.js', import.meta.url).pathname;
 
 /** The lab namespaces whose marker names `pid` as their owner. */
 function namespacesOwnedBy(pid: number): string[] {

@@ -1,7 +1,7 @@
 // nftables, only ever table inet v6edge. The skeleton (sets' types, chains, rules, counters) goes
 // through nft's JSON API; set elements, which grow with the fleet, go over nfnetlink
 // (./netlink.ts), because nft 1.0.6 loads every element of the table into its cache for any
-// element change or listing: 2.5–6 s per invocation at 100,000 elements (bench/results/filters.md).
+// element change or listing: 2.5–6 s per invocation at 100,000 elements (test/bench/results/filters.md).
 //
 // Apply:
 // - element-only batches (every host change) are one nf_tables transaction on our own socket:

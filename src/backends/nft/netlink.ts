@@ -1,7 +1,7 @@
 // Table inet v6edge's set elements, rule comments and counters over nfnetlink, on one socket per
 // namespace (opened on first use): the part of nft's work that costs nothing in the kernel but
 // seconds in nft 1.0.6, which loads every element of the table into its cache for any element
-// change or listing (bench/results/filters.md).
+// change or listing (test/bench/results/filters.md).
 //
 // Element changes go as nf_tables transactions (src/proto/netlink/nftables.ts): all or nothing,
 // each refusal named by set, element, errno name and the kernel's own sentence when it gave one.

@@ -1,5 +1,5 @@
-// `npm run bench [NAME…]`: runs bench/NAME.bench.ts (all of them by default), each of which
-// writes its section to bench/results/NAME.md, then rebuilds BENCHMARKS.md from every section.
+// `npm run bench [NAME…]`: runs test/bench/NAME.bench.ts (all of them by default), each of which
+// writes its section to test/bench/results/NAME.md, then rebuilds BENCHMARKS.md from every section.
 // `npm run bench -- --assemble` only rebuilds BENCHMARKS.md from the sections already there.
 // A section states the command that produced it, the machine, and ours beside the anchor.
 import { spawnSync } from 'node:child_process';
@@ -40,5 +40,5 @@ that produced it and when. On 2 cores a load generator and the server share the 
 of these runs shared the machine with other test runs: compare the ratios, not the absolutes.
 `;
 const body = sections.map((f) => readFileSync(new URL(f, resultsDir), 'utf8').trim()).join('\n\n');
-writeFileSync(new URL('../BENCHMARKS.md', here), `${header}\n${body}\n`);
+writeFileSync(new URL('../../BENCHMARKS.md', here), `${header}\n${body}\n`);
 process.exitCode = failed ? 1 : 0;

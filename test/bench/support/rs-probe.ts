@@ -2,9 +2,9 @@
 // a Source Link-Layer Address option from one of several link-local addresses and times the
 // unicast RA that answers each (RFC 7772 §5.1: an RS with a source and an SLLAO may be answered
 // unicast, so the router needs no multicast rate limit and no neighbour discovery to reply).
-import { openIcmp6Socket, type Icmp6Socket } from '../../src/io/raw.ts';
-import { unwrap } from '../../src/lib/result.ts';
-import { serializeNdp } from '../../src/proto/ndp/index.ts';
+import { openIcmp6Socket, type Icmp6Socket } from '../../../src/io/raw.ts';
+import { unwrap } from '../../../src/lib/result.ts';
+import { serializeNdp } from '../../../src/proto/ndp/index.ts';
 
 export interface BurstOutcome {
   readonly sent: number;

@@ -2,18 +2,18 @@
 // GET /v1/leases and a leases page with `search`, idle and while the DHCPv6 path renews 500
 // leases a second, beside the floor of the transport (a trivial node:http server on a Unix
 // socket answering the same bytes). One request in flight at a time, from this process; the
-// daemon (bench/api-daemon.ts: fake kernel, no packet services, temp store and socket) runs in a
+// daemon (test/bench/api-daemon.ts: fake kernel, no packet services, temp store and socket) runs in a
 // child process, and the churn runs inside it through the store's LeaseWriter, as the DHCPv6
 // server's writes do. The daemon restarted on the same store, profiled, says where the time
-// goes (a V8 CPU profile of one window). Writes bench/results/api.md.
+// goes (a V8 CPU profile of one window). Writes test/bench/results/api.md.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { HttpApiClient } from '../src/api/client.ts';
-import type { LeasePage, StatusDto } from '../src/api/types.ts';
+import { HttpApiClient } from '../../src/api/client.ts';
+import type { LeasePage, StatusDto } from '../../src/api/types.ts';
 import { duidOf, LEASES, SEED_BATCH, type Breakdown, type FromChild, type PhaseStats, type ToDaemon } from './api-daemon.ts';
 import { hotFunctions, type HotFunction } from './support/cpuprofile.ts';
 import { machine } from './support/proc.ts';
@@ -302,8 +302,8 @@ function report(r: Results): string {
   const hot = r.hot.map((h) => [`\`${h.where}\``, h.selfPercent.toFixed(1)]);
   return `## API: latency with 100,000 leases, idle and under lease churn
 
-Command: \`npm run bench api\` (runs \`node bench/api.bench.ts\`; no root needed). ${machine()}.
-The daemon (bench/api-daemon.ts) runs in a child process on a temp store (node:sqlite, WAL,
+Command: \`npm run bench api\` (runs \`node test/bench/api.bench.ts\`; no root needed). ${machine()}.
+The daemon (test/bench/api-daemon.ts) runs in a child process on a temp store (node:sqlite, WAL,
 synchronous=FULL) and Unix socket, fake kernel, no packet services, ${LEASES.toLocaleString('en')} active IA_NA leases
 (seeded in ${(r.seededMs / 1000).toFixed(1)} s in batches of ${SEED_BATCH.toLocaleString('en')}). Client: \`HttpApiClient\` in the parent
 process, one request in flight, keep-alive. Churn: inside the daemon, random leases renewed through the

@@ -2,20 +2,20 @@
 // from empty by our whole path (config → IPAM → desired → Reconciler pass through KernelBackend
 // and NftBackend → read back, verified) beside raw `ip -batch` of the same 110,000 `route add`
 // lines in a fresh namespace; then one host added to that table, a full observe, and the
-// process's resident memory. Run as root: `npm run bench reconcile`. Writes bench/results/reconcile.md.
+// process's resident memory. Run as root: `npm run bench reconcile`. Writes test/bench/results/reconcile.md.
 // BENCH_HOSTS=N runs a smaller fleet and only prints (the section is written at full size only).
 import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { execute } from '../src/backends/exec.ts';
-import { KernelBackend } from '../src/backends/kernel/backend.ts';
-import { ensureRouteProtocol } from '../src/backends/kernel/protocol.ts';
-import { NftBackend } from '../src/backends/nft/backend.ts';
-import { combineBackends, type Backend, type TouchedRequest } from '../src/backends/types.ts';
-import { clearCanonicalMemos } from '../src/reconcile/canonical.ts';
-import { clearResolvedHosts } from '../src/reconcile/hosts.ts';
-import { Reconciler, type PassReport } from '../src/reconcile/loop.ts';
-import { labSkipReason, withLab, type Lab } from '../test/lab/index.ts';
+import { execute } from '../../src/backends/exec.ts';
+import { KernelBackend } from '../../src/backends/kernel/backend.ts';
+import { ensureRouteProtocol } from '../../src/backends/kernel/protocol.ts';
+import { NftBackend } from '../../src/backends/nft/backend.ts';
+import { combineBackends, type Backend, type TouchedRequest } from '../../src/backends/types.ts';
+import { clearCanonicalMemos } from '../../src/reconcile/canonical.ts';
+import { clearResolvedHosts } from '../../src/reconcile/hosts.ts';
+import { Reconciler, type PassReport } from '../../src/reconcile/loop.ts';
+import { labSkipReason, withLab, type Lab } from '../lab/index.ts';
 import {
   cpuMs, desiredFleet, fleetDocument, fmtMs, hostName, memoryMiB, newSteps, routerLab, timed, HOSTS_IFACE,
   type FleetState, type Steps,
@@ -287,7 +287,7 @@ function render(anchorCosts: readonly Cost[], ours: readonly Ours[]): string {
   const verdict = (ok: boolean): string => (ok ? 'meets the goal' : '**misses the goal**');
   return `## Apply loop at fleet scale (reconcile)
 
-Command: \`npm run bench reconcile\` (as root; \`node bench/reconcile.bench.ts\` alone). Machine: ${machine()}; ${versionOf(['ip', '-V'])}; ${versionOf(['nft', '--version'])}.
+Command: \`npm run bench reconcile\` (as root; \`node test/bench/reconcile.bench.ts\` alone). Machine: ${machine()}; ${versionOf(['ip', '-V'])}; ${versionOf(['nft', '--version'])}.
 Fleet: ${HOSTS.toLocaleString('en')} hosts × ${NETWORKS} IPAM-allocated container networks on \`${HOSTS_IFACE}\` (a veth in a lab namespace), one published port each:
 ${ROUTES.toLocaleString('en')} routes (${HOSTS.toLocaleString('en')} /48 + ${(HOSTS * NETWORKS).toLocaleString('en')} /80, global next hops on the link), plus table inet v6edge with
 ${HOSTS.toLocaleString('en')} source, ${HOSTS.toLocaleString('en')} host-prefix and ${HOSTS.toLocaleString('en')} published-port elements. ${REPEATS} repeats, each in fresh namespaces,

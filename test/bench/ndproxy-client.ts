@@ -4,10 +4,10 @@
 //   latency: node ndproxy-client.ts NETNS IFNAME latency TARGET COUNT
 //   rate:    node ndproxy-client.ts NETNS IFNAME rate TARGET PER_SECOND SECONDS
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jumpIfEqual, loadByte, loadHalf, ret, ACCEPT_WHOLE_FRAME } from '../src/io/bpf.ts';
-import { openPacketSocket } from '../src/io/raw.ts';
-import { addressFromBytes } from '../src/net/address.ts';
-import { nsFrame, value } from '../test/services/ndproxy/ns-frames.ts';
+import { jumpIfEqual, loadByte, loadHalf, ret, ACCEPT_WHOLE_FRAME } from '../../src/io/bpf.ts';
+import { openPacketSocket } from '../../src/io/raw.ts';
+import { addressFromBytes } from '../../src/net/address.ts';
+import { nsFrame, value } from '../services/ndproxy/ns-frames.ts';
 
 const [netns, ifname, mode, targetText, a, b] = process.argv.slice(2);
 if (netns === undefined || ifname === undefined || targetText === undefined || a === undefined) throw new Error('usage: see the header');

@@ -2,8 +2,8 @@
 // the router namespace, a fresh store per start) and Kea 2.2 (memfile, persist true). Same subnet,
 // same address range and delegation pool, same lifetimes, DNS options and Rapid Commit.
 import { join } from 'node:path';
-import { kea6, type Lab, type LabSpec } from '../../test/lab/index.ts';
-import { serverStatus } from '../../test/services/dhcpv6/lab.ts';
+import { kea6, type Lab, type LabSpec } from '../../lab/index.ts';
+import { serverStatus } from '../../services/dhcpv6/lab.ts';
 
 export const ROUTER_IF = 'lan0';
 export const HOST_IF = 'eth0';
@@ -32,7 +32,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const MAIN = new URL('../../src/services/dhcpv6/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../../src/services/dhcpv6/main.ts', import.meta.url).pathname;
 
 /** Our config file: one LAN interface serving stateful DHCPv6 with the shared pools. */
 export function ourConfig(): string {

@@ -1,15 +1,15 @@
 // TUI responsiveness on the DHCPv6 screen with 100,000 leases: time to the first frame that
 // shows leases, and time from a keypress to the frame that reflects it (↓ within a page, ↓ onto
 // the next page, PgDn). The anchor is the same app on 30 leases: the window should make the two
-// the same. Goal: under 50 ms per keypress. Writes bench/results/tui.md.
+// the same. Goal: under 50 ms per keypress. Writes test/bench/results/tui.md.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createElement as h } from 'react';
 import { render } from 'ink-testing-library';
-import { App } from '../tui/app.ts';
-import { leasePageSize } from '../tui/screens/dhcpv6.ts';
-import { FakeApi, makeLeases } from '../test/tui/fake-api.ts';
+import { App } from '../../tui/app.ts';
+import { leasePageSize } from '../../tui/screens/dhcpv6.ts';
+import { FakeApi, makeLeases } from '../tui/fake-api.ts';
 
 const ROWS = 24;
 const PAGE = leasePageSize(ROWS - 4);
@@ -85,7 +85,7 @@ const met = goal(big.down) && goal(big.nextPage) && goal(big.pageDown);
 
 const md = `## TUI: DHCPv6 screen with 100,000 leases
 
-Command: \`npm run bench tui\` (runs \`node bench/tui.bench.ts\`). Ink 6.8 rendering into
+Command: \`npm run bench tui\` (runs \`node test/bench/tui.bench.ts\`). Ink 6.8 rendering into
 ink-testing-library's in-memory stdout at 80×${ROWS}, against the in-memory fake API (no socket),
 ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}. The screen asks for one ${PAGE}-row page at a time (\`limit\`/\`after\`); the anchor is the same app with 30 leases. Time per keypress is
 from \`stdin.write\` to the first frame showing the moved selection (Ink throttles frames, so

@@ -1,7 +1,7 @@
 // RS → RA: latency of the unicast answer and CPU time per 1,000 solicitations, our RaRunner beside
-// radvd in the same run and the same lab. Run as root: `npm run bench ra`. Writes bench/results/ra.md.
+// radvd in the same run and the same lab. Run as root: `npm run bench ra`. Writes test/bench/results/ra.md.
 import { writeFileSync } from 'node:fs';
-import { labSkipReason, withLab, type Lab, type LabSpec } from '../test/lab/index.ts';
+import { labSkipReason, withLab, type Lab, type LabSpec } from '../lab/index.ts';
 import { cpuMs, machine, versionOf } from './support/proc.ts';
 import { startRaProcess } from './support/ra-process.ts';
 import { RsProbe } from './support/rs-probe.ts';
@@ -143,7 +143,7 @@ function row(name: string, m: Measured): string[] {
 }
 
 function section(radvd: Measured, ours: Measured, zero: Measured): string {
-  const cmd = 'sudo env PATH=/work/main/node_modules/.bin:$PATH npm run bench ra   # = node bench/ra.bench.ts';
+  const cmd = 'sudo env PATH=/work/main/node_modules/.bin:$PATH npm run bench ra   # = node test/bench/ra.bench.ts';
   return `## RA: RS → unicast RA (ours vs radvd)
 
 Command: \`${cmd}\`

@@ -1,11 +1,11 @@
 // NDP proxy: NS→NA latency (p50/p99), CPU per answered NS and the highest sustained answered
 // rate, for v6edge's static and auto rules beside ndppd (static, auto) and the kernel's
 // proxy_ndp, in one run on the OPNFV topology of test/services/ndproxy/lab.ts. The load runs in
-// its own process (bench/ndproxy-client.ts) in the upstream namespace. Every proxy is measured in
+// its own process (test/bench/ndproxy-client.ts) in the upstream namespace. Every proxy is measured in
 // each of ROUNDS rounds, taken in turn so a change in background load hits all of them alike;
-// the table shows the median of the rounds. Writes bench/results/ndproxy.md.
+// the table shows the median of the rounds. Writes test/bench/results/ndproxy.md.
 //
-//   node bench/ndproxy.bench.ts [--baseline DIR]
+//   node test/bench/ndproxy.bench.ts [--baseline DIR]
 //
 // With --baseline, DIR is another tree of this repository whose src/services/ndproxy is measured
 // beside the current one in the same run, as "v6edge … (baseline)": a before/after in one lab.
@@ -15,10 +15,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { run, withLab, type Lab } from '../test/lab/index.ts';
-import { CONTAINER, PREFIX, SPEC, linkLocalsReady, rules } from '../test/services/ndproxy/lab.ts';
-import { NdProxy, decide, initialState, DEFAULT_LIMITS, naTemplate, receiveNs, rulesFromConfig, type ProxyState } from '../src/services/ndproxy/index.ts';
-import { nsFrame, value } from '../test/services/ndproxy/ns-frames.ts';
+import { run, withLab, type Lab } from '../lab/index.ts';
+import { CONTAINER, PREFIX, SPEC, linkLocalsReady, rules } from '../services/ndproxy/lab.ts';
+import { NdProxy, decide, initialState, DEFAULT_LIMITS, naTemplate, receiveNs, rulesFromConfig, type ProxyState } from '../../src/services/ndproxy/index.ts';
+import { nsFrame, value } from '../services/ndproxy/ns-frames.ts';
 import { cpuMs, machine, versionOf } from './support/proc.ts';
 import { ratio } from './support/stats.ts';
 
@@ -215,7 +215,7 @@ writeFileSync(
   new URL('./results/ndproxy.md', import.meta.url),
   `## NDP proxy (ndproxy)
 
-Command: \`npm run bench ndproxy\` (node bench/ndproxy.bench.ts${baselineDir === undefined ? '' : ' --baseline DIR'}), as root.
+Command: \`npm run bench ndproxy\` (node test/bench/ndproxy.bench.ts${baselineDir === undefined ? '' : ' --baseline DIR'}), as root.
 Machine: ${machine()}. Anchors: ndppd ${versionOf(['dpkg-query', '-W', '-f=${Version}', 'ndppd'])}; kernel proxy_ndp. Run: ${started.toISOString()}.
 
 Topology: upstream host ↔ router ↔ container segment (OPNFV IPv6-only containers). A separate

@@ -1,6 +1,6 @@
 // Runs our RA service in a child process (ra-child.ts) and talks to it over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
-import type { RaStatus } from '../../src/services/ra/runner.ts';
+import type { RaStatus } from '../../../src/services/ra/runner.ts';
 import type { RaChildReply, RaChildRequest } from './ra-child.ts';
 
 const CHILD = new URL('./ra-child.ts', import.meta.url).pathname;

@@ -3,12 +3,12 @@
 // that config to a desired state (schema → cross-field rules → IPAM → desiredState), timed step
 // by step. Also the small timing and lab helpers both benchmarks use.
 import { readFileSync } from 'node:fs';
-import { configSchema, type Config, type ConfigInput } from '../../src/config/schema.ts';
-import { crossFieldProblems } from '../../src/config/rules.ts';
-import type { IpamState } from '../../src/net/ipam.ts';
-import { allocateForConfig } from '../../src/reconcile/allocations.ts';
-import { desiredState, type Desired } from '../../src/reconcile/desired.ts';
-import type { LabSpec } from '../../test/lab/index.ts';
+import { configSchema, type Config, type ConfigInput } from '../../../src/config/schema.ts';
+import { crossFieldProblems } from '../../../src/config/rules.ts';
+import type { IpamState } from '../../../src/net/ipam.ts';
+import { allocateForConfig } from '../../../src/reconcile/allocations.ts';
+import { desiredState, type Desired } from '../../../src/reconcile/desired.ts';
+import type { LabSpec } from '../../lab/index.ts';
 
 export const HOSTS_IFACE = 'hosts0';
 export const HOSTS_LINK_PREFIX = '2001:db8:3::';

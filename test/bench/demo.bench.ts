@@ -3,15 +3,15 @@
 // the reconcile pass converged — plus how long `q` takes to stop the daemon and tear the lab
 // down. The anchor, in the same run, is the TUI alone (`v6edge tui` on a socket nobody serves)
 // to its first frame: what the lab, the daemon and the LAN clients add on top. Needs root.
-// Writes bench/results/demo.md.
+// Writes test/bench/results/demo.md.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { labSkipReason } from '../test/lab/index.ts';
-import { TmuxSession } from '../test/demo/tmux.ts';
+import { labSkipReason } from '../lab/index.ts';
+import { TmuxSession } from '../demo/tmux.ts';
 
 const RUNS = 3;
-const BIN = new URL('../bin/v6edge.js', import.meta.url).pathname;
+const BIN = new URL('../../src/bin/v6edge.js', import.meta.url).pathname;
 const NODE = `${process.execPath} --disable-warning=ExperimentalWarning`;
 
 interface Sample {
@@ -69,7 +69,7 @@ for (let i = 0; i < RUNS; i++) {
 const row = (name: string, xs: readonly number[]): string => `| ${name} | ${fmt(median(xs))} | ${fmt(Math.min(...xs))} | ${fmt(Math.max(...xs))} | ${xs.length} |`;
 const md = `## Demo: \`npm start\` to the first TUI frame
 
-Command: \`npm run bench demo\` (runs \`node bench/demo.bench.ts\`) as root. \`v6edge demo\` in a
+Command: \`npm run bench demo\` (runs \`node test/bench/demo.bench.ts\`) as root. \`v6edge demo\` in a
 detached tmux session (100×30), polled with \`capture-pane\` every 50 ms, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}.
 The demo builds 7 namespaces, commits the demo config to a fresh store, starts the daemon under
 \`ip netns exec\`, waits for the API and a converged first reconcile pass, addresses the

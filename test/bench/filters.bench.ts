@@ -3,13 +3,13 @@
 // elements in an nf_tables transaction over netlink; element batches over netlink alone) beside a generated
 // one-rule-per-host ruleset loaded with raw `nft -f`, each in a fresh namespace; then adding one
 // host (set elements only, against one more rule) and the `nft -c` check of each. Run as root:
-// `npm run bench filters`. Writes bench/results/filters.md. BENCH_HOSTS=N: smaller, print only.
+// `npm run bench filters`. Writes test/bench/results/filters.md. BENCH_HOSTS=N: smaller, print only.
 import { writeFileSync } from 'node:fs';
-import { batchJson } from '../src/backends/nft/json.ts';
-import { NftBackend } from '../src/backends/nft/backend.ts';
-import { planFilter } from '../src/reconcile/plan-nft.ts';
-import type { FilterSpec } from '../src/reconcile/types.ts';
-import { labSkipReason, withLab, type Lab, type LabSpec } from '../test/lab/index.ts';
+import { batchJson } from '../../src/backends/nft/json.ts';
+import { NftBackend } from '../../src/backends/nft/backend.ts';
+import { planFilter } from '../../src/reconcile/plan-nft.ts';
+import type { FilterSpec } from '../../src/reconcile/types.ts';
+import { labSkipReason, withLab, type Lab, type LabSpec } from '../lab/index.ts';
 import { desiredFleet, fleetDocument, fmtMs, newSteps, HOSTS_IFACE } from './support/container-fleet.ts';
 import { machine, versionOf } from './support/proc.ts';
 import { distribution, ratio, table } from './support/stats.ts';
@@ -217,8 +217,8 @@ function render(anchors: readonly AnchorRun[], full: readonly OursRun[], same: r
   };
   return `## Filters at fleet scale (filters)
 
-Command: \`npm run bench filters\` (as root; \`node bench/filters.bench.ts\` alone). Machine: ${machine()}; ${versionOf(['nft', '--version'])}.
-Fleet: ${HOSTS.toLocaleString('en')} container hosts × ${NETWORKS} networks, one published port each, as bench/reconcile uses. ${REPEATS} repeats, each in
+Command: \`npm run bench filters\` (as root; \`node test/bench/filters.bench.ts\` alone). Machine: ${machine()}; ${versionOf(['nft', '--version'])}.
+Fleet: ${HOSTS.toLocaleString('en')} container hosts × ${NETWORKS} networks, one published port each, as test/bench/reconcile uses. ${REPEATS} repeats, each in
 fresh namespaces (anchor and ours alternating first); p50 below, every sample listed; ratios are ours ÷ anchor.
 
 - **Ours, full**: table inet v6edge from \`filterSpec\` — a fixed handful of rules (one anti-spoofing rule per inside

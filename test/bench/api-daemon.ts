@@ -1,4 +1,4 @@
-// The server side of the API benchmark (bench/api.bench.ts forks it), driven over IPC:
+// The server side of the API benchmark (test/bench/api.bench.ts forks it), driven over IPC:
 //   node api-daemon.ts daemon DIR           a v6edge daemon on DIR/state.db and DIR/api.sock,
 //                                           fake kernel, no packet services, 100,000 leases
 //   node api-daemon.ts floor SOCKET BODIES  a trivial node:http server answering fixed JSON
@@ -9,16 +9,16 @@ import { Session } from 'node:inspector/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { FakeKernel } from '../src/backends/fake/kernel.ts';
-import { combineBackends } from '../src/backends/types.ts';
-import { demoConfig } from '../src/config/defaults.ts';
-import { Daemon } from '../src/daemon/daemon.ts';
-import { Logger } from '../src/daemon/logs.ts';
-import type { Refusal } from '../src/daemon/refusal.ts';
-import { allLeases, storeFacts } from '../src/daemon/runtime.ts';
-import { unwrap, type Result } from '../src/lib/result.ts';
-import { formatAddress, parseAddress } from '../src/net/address.ts';
-import type { LeaseRecord } from '../src/store/records.ts';
+import { FakeKernel } from '../../src/backends/fake/kernel.ts';
+import { combineBackends } from '../../src/backends/types.ts';
+import { demoConfig } from '../../src/config/defaults.ts';
+import { Daemon } from '../../src/daemon/daemon.ts';
+import { Logger } from '../../src/daemon/logs.ts';
+import type { Refusal } from '../../src/daemon/refusal.ts';
+import { allLeases, storeFacts } from '../../src/daemon/runtime.ts';
+import { unwrap, type Result } from '../../src/lib/result.ts';
+import { formatAddress, parseAddress } from '../../src/net/address.ts';
+import type { LeaseRecord } from '../../src/store/records.ts';
 import type { CpuProfile } from './support/cpuprofile.ts';
 import { distribution, type Distribution } from './support/stats.ts';
 

@@ -3,9 +3,9 @@
 // advertising, answers `status` with the runner's counters, and stops on `stop`. A fourth argument
 // `zero-delay` injects random() = 0, so the RFC 4861 §6.2.6 reply delay is always 0 ms and the
 // timing shows the processing path alone.
-import { raSchema } from '../../src/config/ra-schema.ts';
-import { ipFacts } from '../../src/services/ra/facts.ts';
-import { RaRunner, type RaStatus } from '../../src/services/ra/runner.ts';
+import { raSchema } from '../../../src/config/ra-schema.ts';
+import { ipFacts } from '../../../src/services/ra/facts.ts';
+import { RaRunner, type RaStatus } from '../../../src/services/ra/runner.ts';
 
 export type RaChildRequest = { readonly type: 'status' } | { readonly type: 'stop' };
 export type RaChildReply = { readonly type: 'ready' } | { readonly type: 'status'; readonly status: RaStatus } | { readonly type: 'stopped' };

@@ -1,11 +1,11 @@
 // DHCPv6 under perfdhcp: the highest sustained exchange rate with under 1% lost, for IA_NA (4-way),
 // IA_PD (4-way) and Rapid Commit (2-way), our server beside Kea 2.2 in the same run; then the
 // resident memory of both after 100,000 leases. Run as root: `npm run bench dhcpv6`.
-// Writes bench/results/dhcpv6.md.
+// Writes test/bench/results/dhcpv6.md.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { labSkipReason, perfdhcp6, withLab, type Lab, type Perfdhcp6Options } from '../test/lab/index.ts';
+import { labSkipReason, perfdhcp6, withLab, type Lab, type Perfdhcp6Options } from '../lab/index.ts';
 import { hotFunctions, type CpuProfile, type HotFunction } from './support/cpuprofile.ts';
 import { HOST_IF, LAB_SPEC, startServer, type ServerKind } from './support/dhcp-servers.ts';
 import { cpuMs, machine, rssKiB, versionOf } from './support/proc.ts';
@@ -34,7 +34,7 @@ const MODE_NAMES: Readonly<Record<Mode, string>> = { na: 'IA_NA, 4-way', pd: 'IA
 const ALL_SERVERS: readonly ServerKind[] = ['kea', 'v6edge'];
 
 // While iterating: `--modes rapid --servers v6edge --rates 1000,2000 --no-fill --no-profile`.
-// A partial run prints its figures and leaves bench/results/dhcpv6.md alone.
+// A partial run prints its figures and leaves test/bench/results/dhcpv6.md alone.
 const { values: flags } = parseArgs({
   options: {
     modes: { type: 'string' },
@@ -154,7 +154,7 @@ function section(results: Map<string, Step[]>, fills: Map<ServerKind, Fill>, hot
   });
   const ourFill = fills.get('v6edge');
   const keaFill = fills.get('kea');
-  const cmd = 'sudo env PATH=/work/main/node_modules/.bin:$PATH npm run bench dhcpv6   # = node bench/dhcpv6.bench.ts';
+  const cmd = 'sudo env PATH=/work/main/node_modules/.bin:$PATH npm run bench dhcpv6   # = node test/bench/dhcpv6.bench.ts';
   return `## DHCPv6: sustained exchanges per second and memory (ours vs Kea)
 
 Command: \`${cmd}\`
