@@ -122,7 +122,9 @@ test('RS flood: multicast RAs never closer than MIN_DELAY_BETWEEN_RAS, RSs coale
           .sort((a, b) => a.now - b.now)
           .map((a) => ({ type: 'rs' as const, now: a.now, source: a.host === 0 ? '::' : `fe80::${a.host.toString(16)}`, hasSllao: a.sllao && a.host !== 0 })),
       ];
-      const run = simulate(config, inputs, 70_000, seed);
+      // Long enough for the last RS (up to 60 s) to be answered: a multicast RA may have left just
+      // before it, so the answer waits the longest spacing (10 s) plus the random delay (§6.2.6).
+      const run = simulate(config, inputs, 60_000 + 10_000 + MAX_RA_DELAY_TIME_MS + 1, seed);
       const sent = multicast(run);
       for (const g of gaps(sent)) assert.ok(g >= minDelay * 1000 - 1e-6, `gap ${g} < ${minDelay} s`);
       // The pending unicast list stays bounded however many hosts ask.
@@ -190,4 +192,19 @@ test('the spacing counts from when a multicast RA actually left, not from when i
   assert.ok((sent.wakeAt ?? Infinity) >= decidedAt + 40 + 3000, `next wake ${sent.wakeAt}`);
   // A report older than what is recorded changes nothing.
   assert.deepEqual(decide(sent.state, { type: 'sent', now: decidedAt }, rand).state, sent.state);
+});
+
+test('an RS just after a multicast RA is answered one spacing plus the random delay later (the case a short simulation once cut off)', () => {
+  const config = schedulerConfig({ maxRtrAdvInterval: 30, minDelayBetweenRas: 10, unicastResponse: true });
+  const inputs: SchedulerInput[] = [
+    { type: 'start', now: 0 },
+    { type: 'rs', now: 29_411, source: '::', hasSllao: false },
+    { type: 'rs', now: 29_601, source: 'fe80::1', hasSllao: true },
+    { type: 'rs', now: 59_577, source: '::', hasSllao: false },
+  ];
+  const run = simulate(config, inputs, 80_000, 2147483646);
+  const before = multicast(run).filter((s) => s.at <= 59_577).at(-1)!;
+  const answer = multicast(run).find((s) => s.at >= 59_577)!;
+  assert.ok(answer.at - before.at >= 10_000, 'the spacing holds');
+  assert.ok(answer.at <= before.at + 10_000 + MAX_RA_DELAY_TIME_MS, `answered by ${answer.at}`);
 });
