@@ -1,19 +1,20 @@
 // nftables, only ever table inet v6edge. The skeleton (sets' types, chains, rules, counters) goes
 // through nft's JSON API; set elements, which grow with the fleet, go over nfnetlink
 // (./netlink.ts), because nft 1.0.6 loads every element of the table into its cache for any
-// element change or listing: 2.5–6 s per invocation at 100,000 elements (test/bench/results/filters.md).
+// element change or listing: 2.5–6 s per invocation at 100,000 elements (measured before this path).
 //
 // Apply:
 // - element-only batches (every host change) are one nf_tables transaction on our own socket:
 //   all or nothing, a refusal named with its set, element, errno and the kernel's sentence.
 // - a skeleton change (first load, or a rule changed) is `nft -c` then `nft -j -f` of the table
 //   with EMPTY sets, then every element over netlink right after. Between the two the sets are
-//   empty, and the table fails closed: the forward chain's policy is drop, the anti-spoofing rule
-//   drops every source from an inside interface (no `iface . prefix` matches), and management SSH
+//   empty, and the table fails closed: the forward chain's policy is drop, the anti-spoofing rules
+//   drop every source from an inside interface (its source set is empty), and management SSH
 //   matches no source. Nothing is let through that should not be; traffic that should pass is
 //   dropped for the few hundred milliseconds the element load takes (established flows keep
-//   their conntrack entries, so only new flows wait). That is the price of not handing nft
-//   220,000 elements (6–7 s); a rebuild happens only when the rules themselves change.
+//   their conntrack entries, so only new flows wait). That is the price of not handing nft the
+//   elements (it took 6–7 s for the 120,000 of the earlier set layout); a rebuild happens only
+//   when the rules themselves change.
 //   Deviation from DESIGN.md ("checked with nft -c first"): element transactions have no dry run;
 //   like an nft batch they change nothing when refused, so a dry run adds no atomicity.
 //
