@@ -189,8 +189,8 @@ async function oursRun(measureMemory: boolean): Promise<Ours> {
     const routes = await passFor(loop, backend, state, converge, passes);
     converge.ms.set('total', performance.now() - total);
     const convergeCpu = cpuMs() - cpu;
-    // The table rebuild echoes through \`nft monitor\` (and is a real event): let the pass it
-    // triggers finish, untimed, before the one-host additions.
+    // The skeleton load is nft's own transaction (another process, so a real event): let the pass
+    // it triggers finish, untimed, before the one-host additions.
     await settled(loop, backend);
     const n = await ourRouteCount(lab);
     if (routes !== ROUTES || n !== ROUTES) throw new Error(`bench: planned ${routes} and installed ${n} routes, expected ${ROUTES}`);

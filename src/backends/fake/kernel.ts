@@ -58,7 +58,7 @@ export class FakeKernel implements SubsystemBackend {
     return () => (this.#lies = this.#lies.filter((f) => f !== rule));
   }
 
-  /** Changes the state behind the loop's back, then raises a kernel event, as `ip monitor` would. */
+  /** Changes the state behind the loop's back, then raises a kernel event, as the real backend's subscription would. */
   drift(why: string, mutate: (s: FakeState) => void): void {
     mutate(this.state);
     for (const w of this.#watchers) w(why);
@@ -69,7 +69,7 @@ export class FakeKernel implements SubsystemBackend {
     return () => this.#watchers.delete(onChange);
   }
 
-  /** Only the routes at the given destinations, as `ip route show exact` would list them. */
+  /** Only the routes at the given destinations, as the real backend's FIB-match read-back finds them. */
   async observeTouched(request: TouchedRequest): Promise<Partial<ObservedState>> {
     this.reads.push({ routes: [...request.routes] });
     const wanted = new Set(request.routes);
