@@ -1,5 +1,5 @@
-// Runs a program to completion and hands back what it printed; the lab's only way to touch the system.
-import { spawn } from 'node:child_process';
+// Runs a program to completion (through the backends' runner) and hands back what it printed; the lab's only way to touch the system.
+import { execute, type ExecResult } from '../../src/backends/exec.ts';
 
 export interface ExecOptions {
   /** Kill the program (SIGKILL) after this long; default 30 s. */
@@ -11,12 +11,7 @@ export interface ExecOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export interface ExecResult {
-  /** Exit code, or null when a signal ended the program (a timeout, for instance). */
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { ExecResult } from '../../src/backends/exec.ts';
 
 /** A program that failed; the message carries the command line and what it said on stderr. */
 export class ExecError extends Error {
@@ -31,36 +26,13 @@ export class ExecError extends Error {
   }
 }
 
-export function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const [file, ...args] = argv;
-  if (file === undefined) return Promise.reject(new Error('run: empty argv'));
+/** `execute` from the backends, with the lab's habit: a non-zero exit or a timeout throws ExecError (unless `check: false`). */
+export async function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
-    const out: Buffer[] = [];
-    const errs: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => errs.push(b));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`${argv.join(' ')}: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const result = { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(errs).toString() };
-      if (timedOut) reject(new ExecError(argv, result, `timed out after ${timeoutMs} ms`));
-      else if (code !== 0 && options.check !== false) reject(new ExecError(argv, result, `exited with code ${code}`));
-      else resolve(result);
-    });
-    // A program that exits without reading its input must not crash us with EPIPE.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-  });
+  const result = await execute(argv, options.input ?? '', timeoutMs, options.env ?? process.env);
+  if (result.timedOut) throw new ExecError(argv, result, `timed out after ${timeoutMs} ms`);
+  if (result.code !== 0 && options.check !== false) throw new ExecError(argv, result, `exited with code ${result.code}`);
+  return result;
 }
 
 /** argv that runs `argv` inside network namespace `ns`. */
