@@ -7,10 +7,10 @@ import { describe } from '../lib/result.ts';
 import { intArg, parseArgs, stringFlag, UsageError, type Parsed } from './args.ts';
 import { EXIT_OK, EXIT_REFUSED, readInput, type CliIo } from './io.ts';
 import {
-  openConfigStore,
   printProblems,
   readCandidate,
   storePath,
+  withConfigStore,
   writeCandidate,
   type ConfigStore,
 } from './config-store.ts';
@@ -193,11 +193,5 @@ export function runConfig(argv: readonly string[], io: CliIo): number {
   }
   const run = verb === undefined ? undefined : verbs[verb];
   if (run === undefined) throw new UsageError(verb === undefined ? 'missing verb' : `unknown verb ${verb}`);
-  const store = openConfigStore(storePath(stringFlag(args, 'store'), io), io);
-  if (store === undefined) return EXIT_REFUSED;
-  try {
-    return run(args, store, io);
-  } finally {
-    store.close();
-  }
+  return withConfigStore(storePath(stringFlag(args, 'store'), io), io, (store) => run(args, store, io));
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { DEFAULT_STATE_PATH } from '../store/database.ts';
 import { describe, type Problem } from '../lib/result.ts';
-import type { CliIo } from './io.ts';
+import { EXIT_REFUSED, type CliIo } from './io.ts';
 
 export type ConfigStore = Store<Config>;
 
@@ -27,6 +27,17 @@ export function openConfigStore(path: string, io: CliIo): ConfigStore | undefine
   if (opened.ok) return opened.value;
   io.err(`v6edge: cannot open store ${path}: ${opened.error.message}`);
   return undefined;
+}
+
+/** Runs `use` on the store at `path` and closes it; EXIT_REFUSED (having said why) when it cannot be opened. */
+export function withConfigStore(path: string, io: CliIo, use: (store: ConfigStore) => number): number {
+  const store = openConfigStore(path, io);
+  if (store === undefined) return EXIT_REFUSED;
+  try {
+    return use(store);
+  } finally {
+    store.close();
+  }
 }
 
 export function readCandidate(store: ConfigStore): Candidate | undefined {

@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.ts';
 import { diffJson, formatDiff } from '../lib/jsondiff.ts';
 import { describe } from '../lib/result.ts';
 import { intArg, parseArgs, stringFlag, UsageError, type Parsed } from './args.ts';
-import { openConfigStore, printProblems, readCandidate, storePath, writeCandidate, type ConfigStore } from './config-store.ts';
+import { printProblems, readCandidate, storePath, withConfigStore, writeCandidate, type ConfigStore } from './config-store.ts';
 import { EXIT_OK, EXIT_REFUSED, readInput, type CliIo } from './io.ts';
 
 export const RADVD_USAGE = `  import-radvd FILE             map a radvd.conf onto the candidate (each interface's ra
@@ -81,11 +81,5 @@ export function runRadvdConfig(argv: readonly string[], io: CliIo): number {
   const verb = args.positional[0];
   const run = verb === 'import-radvd' ? importRadvd : verb === 'export-radvd' ? exportRadvd : undefined;
   if (run === undefined) throw new UsageError(`unknown verb ${verb ?? ''}`);
-  const store = openConfigStore(storePath(stringFlag(args, 'store'), io), io);
-  if (store === undefined) return EXIT_REFUSED;
-  try {
-    return run(args, store, io);
-  } finally {
-    store.close();
-  }
+  return withConfigStore(storePath(stringFlag(args, 'store'), io), io, (store) => run(args, store, io));
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { configToYaml } from '../../src/config/yaml.ts';
 import { demoConfig } from '../../src/config/defaults.ts';
@@ -31,4 +32,15 @@ test('ipam show lists stored allocations and what the next pass would allocate, 
 
 test('ipam without show is a usage error', async () => {
   assert.equal((await cli(['ipam'])).code, 2);
+});
+
+test('a store that cannot be opened is refused with its path and reason, by every offline verb', async () => {
+  const dir = tempDir();
+  const link = join(dir, 'linked.db');
+  symlinkSync(join(dir, 'real.db'), link);
+  for (const argv of [['ipam', 'show'], ['config', 'history'], ['config', 'export-radvd']]) {
+    const r = await cli([...argv, '--store', link]);
+    assert.equal(r.code, 1, argv.join(' '));
+    assert.match(r.err, new RegExp(`cannot open store ${link}: `), argv.join(' '));
+  }
 });
