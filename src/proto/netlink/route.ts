@@ -4,7 +4,7 @@
 // NetlinkWriter and reads received messages; the socket lives in src/io/netlink.ts.
 import { err, ok, problem } from '../../lib/result.ts';
 import type { Result } from '../../lib/result.ts';
-import { formatAddressAt, writeAddress } from './address-bytes.ts';
+import { formatAddressAt, writeAddress } from '../../net/address-bytes.ts';
 import { align4, NLA_HDRLEN, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from './message.ts';
 import type { NetlinkMessage, NetlinkWriter } from './message.ts';
 

@@ -4,45 +4,74 @@
 // Only the common form takes the fast path: anything else (a dotted IPv4 tail, an IPv4-mapped
 // value, a malformed text) goes through src/net/address.ts, which also words the errors. A
 // property test holds both to the same answers.
-import { addressBytes, formatAddressBytes } from '../../net/address.ts';
-
-const HEX_COLON = /^[0-9a-fA-F:]{2,39}$/;
+import { addressBytes, formatAddressBytes } from './address.ts';
 
 /**
  * Writes the 16 bytes of the address `text` (no zone, no /length) at `offset`; false when it is
  * not an IPv6 address (nothing useful is written then).
  */
 export function writeAddress(text: string, into: Uint8Array, offset: number): boolean {
-  if (HEX_COLON.test(text) && writeHexColon(text, into, offset)) return true;
+  if (writeHexColon(text, into, offset)) return true;
   const slow = addressBytes(text);
   if (slow === undefined) return false;
   into.set(slow, offset);
   return true;
 }
 
-/** The hex-and-colons form (RFC 4291 §2.2 forms 1 and 2); false for anything it cannot decide alone. */
+/**
+ * The hex-and-colons form (RFC 4291 §2.2 forms 1 and 2) in one pass over the character codes:
+ * no regular expression, split or parseInt, since a 110,000-route batch parses 220,000 of
+ * these. False for anything it cannot decide alone (a dotted tail included).
+ */
 function writeHexColon(text: string, into: Uint8Array, offset: number): boolean {
-  const gap = text.indexOf('::');
-  if (gap >= 0 && text.indexOf('::', gap + 1) >= 0) return false;
-  const head = gap < 0 ? text : text.slice(0, gap);
-  const tail = gap < 0 ? '' : text.slice(gap + 2);
-  const hs = head === '' ? [] : head.split(':');
-  const ts = tail === '' ? [] : tail.split(':');
-  const n = hs.length + ts.length;
-  if (gap < 0 ? n !== 8 : n > 7) return false;
-  into.fill(0, offset, offset + 16);
-  return putGroups(hs, into, offset) && putGroups(ts, into, offset + 2 * (8 - ts.length));
-}
-
-function putGroups(groups: readonly string[], into: Uint8Array, at: number): boolean {
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i]!;
-    if (g.length === 0 || g.length > 4) return false;
-    const v = parseInt(g, 16);
-    into[at + 2 * i] = v >> 8;
-    into[at + 2 * i + 1] = v & 0xff;
+  const n = text.length;
+  if (n < 2 || n > 39) return false;
+  const g = GROUPS;
+  let count = 0;
+  /** Where `::` stands in the groups, or -1. */
+  let gap = -1;
+  let i = 0;
+  if (text.charCodeAt(0) === COLON) {
+    if (text.charCodeAt(1) !== COLON) return false;
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    let value = 0;
+    let digits = 0;
+    for (; i < n && digits <= 4; i++) {
+      const d = hexDigit(text.charCodeAt(i));
+      if (d < 0) break;
+      value = (value << 4) | d;
+      digits++;
+    }
+    if (digits === 0 || digits > 4 || count === 8) return false;
+    g[count++] = value;
+    if (i === n) break;
+    if (text.charCodeAt(i) !== COLON) return false;
+    i++;
+    if (i < n && text.charCodeAt(i) === COLON) {
+      if (gap >= 0) return false;
+      gap = count;
+      i++;
+    } else if (i === n) return false;
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  const zeros = 8 - count;
+  for (let k = 0, out = offset; k < 8; k++, out += 2) {
+    const v = gap < 0 || k < gap ? g[k]! : k < gap + zeros ? 0 : g[k - zeros]!;
+    into[out] = v >> 8;
+    into[out + 1] = v & 0xff;
   }
   return true;
+}
+
+const COLON = 0x3a;
+
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** RFC 5952 canonical text of the 16 bytes at `offset` (network byte order). */
@@ -69,17 +98,27 @@ export function formatAddressAt(bytes: Uint8Array, offset: number): string {
   }
   // §4.3: lowercase hex; §4.1: no leading zeros. Built by hand: this runs twice per route of a
   // 110,000-route dump.
+  const hex = (hexGroups ??= Array.from({ length: 0x10000 }, (_, v) => v.toString(16)));
   let text = '';
+  let afterGap = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestAt) {
       text += '::';
       i += bestLen - 1;
+      afterGap = true;
       continue;
     }
-    if (text !== '' && !text.endsWith(':')) text += ':';
-    text += g[i]!.toString(16);
+    if (i > 0 && !afterGap) text += ':';
+    afterGap = false;
+    text += hex[g[i]!]!;
   }
   return text;
 }
+
+/**
+ * Every 16-bit group's text, made on first use (9 ms, 2 MiB): a dump of 110,000 routes would
+ * otherwise call toString(16) up to 1.7 million times.
+ */
+let hexGroups: readonly string[] | undefined;
 
 const GROUPS = new Uint16Array(8);
