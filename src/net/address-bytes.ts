@@ -76,10 +76,35 @@ function hexDigit(c: number): number {
 
 /** RFC 5952 canonical text of the 16 bytes at `offset` (network byte order). */
 export function formatAddressAt(bytes: Uint8Array, offset: number): string {
+  if (isMapped(bytes, offset)) return formatAddressBytes(bytes, offset);
+  return TEXT.toString('latin1', 0, writeText(bytes, offset, 0));
+}
+
+/** `address/length` in canonical text, the address being the 16 bytes at `offset`, as one flat string. */
+export function formatPrefixAt(bytes: Uint8Array, offset: number, length: number): string {
+  if (isMapped(bytes, offset)) return `${formatAddressBytes(bytes, offset)}/${length}`;
+  let n = writeText(bytes, offset, 0);
+  TEXT[n++] = SLASH;
+  if (length >= 100) TEXT[n++] = DIGIT_0 + Math.floor(length / 100);
+  if (length >= 10) TEXT[n++] = DIGIT_0 + (Math.floor(length / 10) % 10);
+  TEXT[n++] = DIGIT_0 + (length % 10);
+  return TEXT.toString('latin1', 0, n);
+}
+
+/** RFC 5952 §5: an IPv4-mapped address keeps its dotted tail; src/net knows how. */
+function isMapped(b: Uint8Array, o: number): boolean {
+  for (let i = 0; i < 10; i++) if (b[o + i] !== 0) return false;
+  return b[o + 10] === 0xff && b[o + 11] === 0xff;
+}
+
+/**
+ * Writes the canonical text into TEXT from `at`, returning where it ends. The characters go
+ * into a scratch buffer and come out as one flat string: a string built by `+=` is a rope that
+ * V8 flattens again when it is first hashed, and a dump's texts are all Map keys.
+ */
+function writeText(bytes: Uint8Array, offset: number, at: number): number {
   const g = GROUPS;
   for (let i = 0; i < 8; i++) g[i] = (bytes[offset + 2 * i]! << 8) | bytes[offset + 2 * i + 1]!;
-  // RFC 5952 §5: an IPv4-mapped address keeps its dotted tail; src/net knows how.
-  if (g[5] === 0xffff && g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0) return formatAddressBytes(bytes, offset);
   // §4.2: compress the longest run of two or more zero groups, the first on a tie.
   let bestAt = -1;
   let bestLen = 1;
@@ -96,29 +121,31 @@ export function formatAddressAt(bytes: Uint8Array, offset: number): string {
     }
     i = j;
   }
-  // §4.3: lowercase hex; §4.1: no leading zeros. Built by hand: this runs twice per route of a
-  // 110,000-route dump.
-  const hex = (hexGroups ??= Array.from({ length: 0x10000 }, (_, v) => v.toString(16)));
-  let text = '';
-  let afterGap = false;
+  // §4.3: lowercase hex; §4.1: no leading zeros.
+  let n = at;
+  let colon = false;
   for (let i = 0; i < 8; i++) {
     if (i === bestAt) {
-      text += '::';
+      TEXT[n++] = COLON;
+      TEXT[n++] = COLON;
       i += bestLen - 1;
-      afterGap = true;
+      colon = false;
       continue;
     }
-    if (i > 0 && !afterGap) text += ':';
-    afterGap = false;
-    text += hex[g[i]!]!;
+    if (colon) TEXT[n++] = COLON;
+    const v = g[i]!;
+    if (v >= 0x1000) TEXT[n++] = HEX[v >> 12]!;
+    if (v >= 0x100) TEXT[n++] = HEX[(v >> 8) & 0xf]!;
+    if (v >= 0x10) TEXT[n++] = HEX[(v >> 4) & 0xf]!;
+    TEXT[n++] = HEX[v & 0xf]!;
+    colon = true;
   }
-  return text;
+  return n;
 }
 
-/**
- * Every 16-bit group's text, made on first use (9 ms, 2 MiB): a dump of 110,000 routes would
- * otherwise call toString(16) up to 1.7 million times.
- */
-let hexGroups: readonly string[] | undefined;
-
 const GROUPS = new Uint16Array(8);
+/** Room for the longest address text (39) and a `/128`. */
+const TEXT = Buffer.alloc(48);
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const SLASH = 0x2f;
+const DIGIT_0 = 0x30;

@@ -12,12 +12,12 @@ import { labSkipReason, withLab, waitFor } from '../lab/index.ts';
 import type { Lab, LabSpec } from '../lab/index.ts';
 
 const LINKS: LinkTable = { byName: new Map([['lo', 1], ['hosts0', 3]]), byIndex: new Map([[1, 'lo'], [3, 'hosts0']]) };
-const msg = (m: Partial<RouteMessage>): RouteMessage => ({ dst: '2001:db8:4000::', dstLen: 48, oif: 3, protocol: 250, table: 254, type: 1, priority: 1024, ...m });
+const msg = (m: Partial<RouteMessage>): RouteMessage => ({ dst: '2001:db8:4000::/48', dstLen: 48, oif: 3, protocol: 250, table: 254, type: 1, priority: 1024, ...m });
 
 test('kernel routes become reconcile routes: protocol names, ::/0, and no route without a device', () => {
   const table: Array<[RouteMessage, Route | undefined]> = [
     [msg({ via: '2001:db8:3::10' }), { dst: '2001:db8:4000::/48', via: '2001:db8:3::10', dev: 'hosts0', protocol: 'v6edge' }],
-    [msg({ dst: '::', dstLen: 0, via: 'fe80::1', protocol: 9 }), { dst: '::/0', via: 'fe80::1', dev: 'hosts0', protocol: 'ra' }],
+    [msg({ dst: '::/0', dstLen: 0, via: 'fe80::1', protocol: 9 }), { dst: '::/0', via: 'fe80::1', dev: 'hosts0', protocol: 'ra' }],
     [msg({ protocol: 2 }), { dst: '2001:db8:4000::/48', dev: 'hosts0', protocol: 'kernel' }],
     [msg({ protocol: 186 }), { dst: '2001:db8:4000::/48', dev: 'hosts0', protocol: 'bgp' }],
     [msg({ protocol: 16 }), { dst: '2001:db8:4000::/48', dev: 'hosts0', protocol: 'dhcp' }],
@@ -36,8 +36,8 @@ test('a FIB match lookup settles a prefix only when it can', () => {
   const table: Array<[string, RouteMessage | string, string]> = [
     ['our route at P', msg({}), 'present'],
     ['a foreign route at P may hide ours at another metric', msg({ protocol: 4 }), 'inconclusive'],
-    ['a less specific route of main (the default route)', msg({ dst: '::', dstLen: 0 }), 'absent'],
-    ['a more specific route of ours (a /80 inside the /48)', msg({ dst: '2001:db8:4000::', dstLen: 80 }), 'inconclusive'],
+    ['a less specific route of main (the default route)', msg({ dst: '::/0', dstLen: 0 }), 'absent'],
+    ['a more specific route of ours (a /80 inside the /48)', msg({ dst: '2001:db8:4000::/80', dstLen: 80 }), 'inconclusive'],
     ['a route from another table (a policy rule)', msg({ table: 100 }), 'inconclusive'],
     ['the local table (a local address)', msg({ table: 255, dstLen: 128 }), 'inconclusive'],
     ['no route at all', 'ENETUNREACH', 'absent'],

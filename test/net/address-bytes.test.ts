@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addressBytes, formatAddressBytes } from '../../src/net/address.ts';
-import { formatAddressAt, writeAddress } from '../../src/net/address-bytes.ts';
+import { formatAddressAt, formatPrefixAt, writeAddress } from '../../src/net/address-bytes.ts';
 
 const value128 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
 // Addresses with runs of zero groups, where RFC 5952 compression has choices to make.
@@ -56,4 +56,14 @@ test('property: the fast parser and src/net agree on any text of address charact
     assert.equal(writeAddress(text, out, 0), slow !== undefined, text);
     if (slow !== undefined) assert.deepEqual(out, slow, text);
   }), { numRuns: 5000 });
+});
+
+test('property: a prefix text is the address text, a slash and the length', () => {
+  fc.assert(fc.property(fc.oneof(value128, groupy), fc.integer({ min: 0, max: 128 }), fc.integer({ min: 0, max: 7 }), (v, length, pad) => {
+    const at = new Uint8Array(16 + pad);
+    at.set(bytesOf(v), pad);
+    assert.equal(formatPrefixAt(at, pad, length), `${formatAddressBytes(bytesOf(v))}/${length}`);
+  }), { numRuns: 2000 });
+  assert.equal(formatPrefixAt(bytesOf(0n), 0, 0), '::/0');
+  assert.equal(formatPrefixAt(bytesOf(0xffffc0000201n), 0, 128), '::ffff:192.0.2.1/128');
 });

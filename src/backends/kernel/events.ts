@@ -58,7 +58,7 @@ export function describeEvent(m: NetlinkMessage): string {
     case RTM_NEWROUTE:
     case RTM_DELROUTE: {
       const r = decodeRoute(m);
-      const what = r.ok ? `route ${r.value.dst}/${r.value.dstLen} proto ${r.value.protocol}` : 'route';
+      const what = r.ok ? `route ${r.value.dst} proto ${r.value.protocol}` : 'route';
       return `${what} ${m.type === RTM_NEWROUTE ? 'added' : 'deleted'}`;
     }
     case RTM_NEWLINK:

@@ -44,9 +44,8 @@ export interface LinkTable {
 export function routeFromMessage(m: RouteMessage, links: LinkTable): Route | undefined {
   const dev = links.byIndex.get(m.oif);
   if (m.oif === 0 || dev === undefined) return undefined;
-  const dst = `${m.dst}/${m.dstLen}`;
   const protocol = protocolName(m.protocol);
-  return m.via === undefined ? { dst, dev, protocol } : { dst, via: m.via, dev, protocol };
+  return m.via === undefined ? { dst: m.dst, dev, protocol } : { dst: m.dst, via: m.via, dev, protocol };
 }
 
 export type Presence = 'present' | 'absent' | 'inconclusive';

@@ -4,7 +4,7 @@
 // NetlinkWriter and reads received messages; the socket lives in src/io/netlink.ts.
 import { err, ok, problem } from '../../lib/result.ts';
 import type { Result } from '../../lib/result.ts';
-import { formatAddressAt, writeAddress } from '../../net/address-bytes.ts';
+import { formatAddressAt, formatPrefixAt, writeAddress } from '../../net/address-bytes.ts';
 import { align4, NLA_HDRLEN, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST } from './message.ts';
 import type { NetlinkMessage, NetlinkWriter } from './message.ts';
 
@@ -47,7 +47,7 @@ export type RouteOp = 'add' | 'replace' | 'delete';
 
 /** One route as the kernel reports it. Addresses are RFC 5952 canonical text. */
 export interface RouteMessage {
-  /** The destination's network address; `::` for the default route. */
+  /** The destination as `address/length` (one flat string: a dump's are all Map keys); `::/0` for the default route. */
   readonly dst: string;
   readonly dstLen: number;
   readonly via?: string;
@@ -196,7 +196,8 @@ export function decodeRoute(m: NetlinkMessage): Result<RouteMessage> {
   const { buf, payload, end } = m;
   if (end - payload < RTMSG_LEN) return err(problem('too-short', `a route message needs ${RTMSG_LEN} bytes of rtmsg; it has ${end - payload}`, { offset: payload }));
   if (buf[payload] !== AF_INET6) return err(problem('not-ipv6', `the route message is of address family ${buf[payload]}, not AF_INET6 (10)`, { offset: payload }));
-  let dst = '::';
+  const dstLen = buf[payload + 1]!;
+  let dst: string | undefined;
   let via: string | undefined;
   let oif = 0;
   let table = buf[payload + 4]!;
@@ -213,7 +214,7 @@ export function decodeRoute(m: NetlinkMessage): Result<RouteMessage> {
     if (want !== undefined && size !== want) {
       return err(problem('bad-attribute', `malformed route attribute: type ${type} has ${size} bytes, not ${want}`, { offset: from }));
     }
-    if (type === RTA_DST) dst = formatAddressAt(buf, from);
+    if (type === RTA_DST) dst = formatPrefixAt(buf, from, dstLen);
     else if (type === RTA_GATEWAY) via = gatewayText(buf, from);
     else if (type === RTA_OIF) oif = buf.readUInt32LE(from);
     else if (type === RTA_TABLE) table = buf.readUInt32LE(from);
@@ -227,7 +228,7 @@ export function decodeRoute(m: NetlinkMessage): Result<RouteMessage> {
       }
     }
   }
-  const dstLen = buf[payload + 1]!;
+  dst ??= `::/${dstLen}`;
   const protocol = buf[payload + 5]!;
   const type = buf[payload + 7]!;
   // Two literals rather than a spread: the spread costs more than the rest of the decode.

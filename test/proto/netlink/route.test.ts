@@ -109,22 +109,22 @@ const KERNEL_DUMPED: ReadonlyArray<[string, string, object]> = [
   [
     'ip -6 route add 2001:db8:100::/48 via 2001:db8:3::10 dev v0 proto static',
     '88000000180022008e4ac56a1c2500000a300000fe0400010000000008000f00fe0000001400010020010db801000000000000000000000008000600000400001400050020010db8000300000000000000000010080004000300000024000c0000000000000000000000000000000000000000000000000000000000000000000500140000000000',
-    { dst: '2001:db8:100::', dstLen: 48, via: '2001:db8:3::10', oif: 3, protocol: 4, table: 254, type: 1, priority: 1024 },
+    { dst: '2001:db8:100::/48', dstLen: 48, via: '2001:db8:3::10', oif: 3, protocol: 4, table: 254, type: 1, priority: 1024 },
   ],
   [
     'ip -6 route add default via fe80::1 dev v0 proto 250',
     '74000000180022008e4ac56a1c2500000a000000fefa00010000000008000f00fe000000080006000004000014000500fe800000000000000000000000000001080004000300000024000c0000000000000000000000000000000000000000000000000000000000000000000500140000000000',
-    { dst: '::', dstLen: 0, via: 'fe80::1', oif: 3, protocol: 250, table: 254, type: 1, priority: 1024 },
+    { dst: '::/0', dstLen: 0, via: 'fe80::1', oif: 3, protocol: 250, table: 254, type: 1, priority: 1024 },
   ],
   [
     'ip -6 route add unreachable 2001:db8:200::/48 (the kernel gives it dev lo)',
     '74000000180022008e4ac56a1c2500000a300000fe0300070000000008000f00fe0000001400010020010db80200000000000000000000000800060000040000080004000100000024000c0000000000000000000000000000000000000000000000000000000000000000000500140000000000',
-    { dst: '2001:db8:200::', dstLen: 48, oif: 1, protocol: 3, table: 254, type: 7, priority: 1024 },
+    { dst: '2001:db8:200::/48', dstLen: 48, oif: 1, protocol: 3, table: 254, type: 7, priority: 1024 },
   ],
   [
     'ip -6 route add 2001:db8:300::/48 nexthop via 2001:db8:3::10 dev v0 nexthop via 2001:db8:3::11 dev v0 (the first hop stands for it)',
     'a8000000180022008e4ac56a1c2500000a300000fe0300010000000008000f00fe0000001400010020010db803000000000000000000000008000600000400003c0009001c000000030000001400050020010db80003000000000000000000101c000000030000001400050020010db800030000000000000000001124000c0000000000000000000000000000000000000000000000000000000000000000000500140000000000',
-    { dst: '2001:db8:300::', dstLen: 48, via: '2001:db8:3::10', oif: 3, protocol: 3, table: 254, type: 1, priority: 1024 },
+    { dst: '2001:db8:300::/48', dstLen: 48, via: '2001:db8:3::10', oif: 3, protocol: 3, table: 254, type: 1, priority: 1024 },
   ],
 ];
 
@@ -190,7 +190,7 @@ test('property: a route request decodes back to what was asked', () => {
   fc.assert(fc.property(route, (r) => {
     const net = bytesOf(r.value);
     setHostBits(net, r.length, 0);
-    const dst = formatAddressAt(net, 0);
+    const dst = `${formatAddressAt(net, 0)}/${r.length}`;
     const via = r.via === undefined ? undefined : formatAddressAt(bytesOf(r.via), 0);
     const request = unwrap(prepareRoute({ dst: `${formatAddressAt(bytesOf(r.value), 0)}/${r.length}`, oif: r.oif, protocol: r.protocol, ...(via === undefined ? {} : { via }) }));
     const w = new NetlinkWriter(16);
