@@ -16,7 +16,9 @@ export interface Recorded {
 
 export const NOTHING_RECORDED: Recorded = { addresses: [], proxyNeighbors: [] };
 
-export const isOurRoute = (r: Route): boolean => r.protocol === ROUTE_PROTOCOL || r.protocol === String(ROUTE_PROTOCOL_NUMBER);
+const PROTOCOL_NUMBER_TEXT = String(ROUTE_PROTOCOL_NUMBER);
+
+export const isOurRoute = (r: Route): boolean => r.protocol === ROUTE_PROTOCOL || r.protocol === PROTOCOL_NUMBER_TEXT;
 
 const sameLinkSettings = (a: Link, b: Link): boolean => a.mtu === b.mtu && a.up === b.up && a.master === b.master;
 
@@ -72,22 +74,45 @@ export function planAddresses(desired: readonly Address[], observed: readonly Ad
 
 const sameRoute = (a: Route, b: Route): boolean => a.via === b.via && a.dev === b.dev;
 
-export function planRoutes(desired: readonly Route[], observed: readonly Route[]): ChangeOf<'routes'>[] {
-  // One map, emptied as desired routes find their match: what is left is ours and unwanted.
-  const ours = new Map<string, Route>();
-  for (const r of observed) if (isOurRoute(r)) ours.set(r.dst, r);
-  const changes: ChangeOf<'routes'>[] = [];
-  for (const r of desired) {
-    const o = ours.get(r.dst);
-    if (o === undefined) {
-      changes.push({ subsystem: 'routes', op: 'add', route: r });
-      continue;
-    }
-    ours.delete(r.dst);
-    if (!sameRoute(r, o)) changes.push({ subsystem: 'routes', op: 'replace', route: r, before: o });
+/**
+ * Each desired route list's destinations by position, made once per list: a pass plans the same
+ * desired routes twice (the plan, then the read-back that verifies it), and at 110,000 routes
+ * indexing the desired side once is cheaper than indexing each fresh observation.
+ */
+const desiredIndexes = new WeakMap<readonly Route[], ReadonlyMap<string, number>>();
+
+function indexOf(desired: readonly Route[]): ReadonlyMap<string, number> {
+  let index = desiredIndexes.get(desired);
+  if (index === undefined) {
+    const made = new Map<string, number>();
+    // The first of two routes to one destination is the one matched; the second is an add.
+    for (let i = desired.length - 1; i >= 0; i--) made.set(desired[i]!.dst, i);
+    desiredIndexes.set(desired, made);
+    index = made;
   }
-  const deletes = [...ours.values()].map((route): ChangeOf<'routes'> => ({ subsystem: 'routes', op: 'delete', route }));
-  return [...deletes, ...changes];
+  return index;
+}
+
+export function planRoutes(desired: readonly Route[], observed: readonly Route[]): ChangeOf<'routes'>[] {
+  const index = indexOf(desired);
+  // What each desired route found in the kernel, by its position; ours that no desired route
+  // wants are deleted.
+  const found: Array<Route | undefined> = new Array(desired.length);
+  const deletes: ChangeOf<'routes'>[] = [];
+  for (const o of observed) {
+    if (!isOurRoute(o)) continue;
+    const i = index.get(o.dst);
+    if (i === undefined) deletes.push({ subsystem: 'routes', op: 'delete', route: o });
+    else found[i] ??= o;
+  }
+  const changes: ChangeOf<'routes'>[] = deletes;
+  for (let i = 0; i < desired.length; i++) {
+    const r = desired[i]!;
+    const o = found[i];
+    if (o === undefined) changes.push({ subsystem: 'routes', op: 'add', route: r });
+    else if (!sameRoute(r, o)) changes.push({ subsystem: 'routes', op: 'replace', route: r, before: o });
+  }
+  return changes;
 }
 
 const neighborKey = (n: ProxyNeighbor): string => `${n.dev} ${n.address}`;

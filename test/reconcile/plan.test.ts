@@ -60,6 +60,35 @@ test('a second plan after applying the first is empty, and foreign objects survi
   assert.ok(['eth1.10', 'bond0', 'br0', 'lo1'].every((n) => fake.state.links.get(n)?.owned === true));
 });
 
+test('property: the route plan is minimal: adds for the missing, replaces for the moved, deletes for the unwanted', () => {
+  const dsts = Array.from({ length: 6 }, (_, i) => `2001:db8:${i}::/48`);
+  const route = fc.record({
+    dst: fc.constantFrom(...dsts),
+    via: fc.constantFrom('fe80::1', 'fe80::2'),
+    dev: fc.constantFrom('a', 'b'),
+    protocol: fc.constantFrom('v6edge', '250', 'static'),
+  });
+  fc.assert(
+    fc.property(fc.uniqueArray(route, { selector: (x) => x.dst }), fc.uniqueArray(route, { selector: (x) => `${x.dst} ${x.protocol}` }), (wanted, observed) => {
+      const desired = wanted.map((x) => ({ ...x, protocol: 'v6edge' }));
+      const ours = new Map(observed.filter((x) => x.protocol !== 'static').map((x) => [x.dst, x]));
+      const changes = planRoutes(desired, observed);
+      const expected = [
+        ...[...ours.values()].filter((o) => !desired.some((d) => d.dst === o.dst)).map((o) => `delete ${o.dst}`),
+        ...desired.flatMap((d) => {
+          const o = ours.get(d.dst);
+          if (o === undefined) return [`add ${d.dst}`];
+          return o.via === d.via && o.dev === d.dev ? [] : [`replace ${d.dst}`];
+        }),
+      ];
+      // Two observed routes of ours to one destination (numbered and named protocol) match once.
+      if (observed.filter((x) => x.protocol !== 'static').length !== ours.size) return;
+      assert.deepEqual(changes.map((c) => `${c.op} ${c.route.dst}`), expected);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('property: plan then apply converges for any subset of routes already present', () => {
   const routes = Array.from({ length: 8 }, (_, i) => r(`2001:db8:${i}::/48`, `fe80::${i + 1}`, i % 2 === 0 ? 'a' : 'b'));
   fc.assert(
