@@ -14,12 +14,12 @@
 import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
 import type { Config } from '../config/schema.ts';
 import type { AllocationRecord } from '../store/records.ts';
-import type { ApplyFailure, Backend, ObserveRequest, Unsubscribe } from '../backends/types.ts';
+import type { ApplyFailure, ApplyReport, Backend, ObserveRequest, Unsubscribe } from '../backends/types.ts';
 import { changeObject, describeChange } from './describe.ts';
 import { desiredState, type LeaseRoute } from './desired.ts';
 import { NOTHING_RECORDED, plan, planRoutes, type Recorded } from './plan.ts';
 import { planDelta, touchedRoutes } from './plan-delta.ts';
-import { SUBSYSTEMS, type Address, type Change, type DesiredState, type ProxyNeighbor } from './types.ts';
+import { SUBSYSTEMS, type Address, type Change, type DesiredState, type ProxyNeighbor, type Subsystem } from './types.ts';
 
 /** Inputs beside the config, read fresh for each revision. */
 export interface Facts {
@@ -263,20 +263,36 @@ export class Reconciler {
     return { at, trigger, planned, applied, failures: this.#unverified(failures, remaining), verified: remaining.length === 0, mode: 'incremental' };
   }
 
-  /** Applies a plan one batch per subsystem, in order, emitting an event per applied change. */
+  /**
+   * Applies a plan one batch per subsystem, emitting an event per applied change. The kernel's
+   * subsystems go in order (links before the addresses on them, addresses before the routes
+   * through them); nft goes beside them, started first: no rule depends on a kernel object (rules
+   * name interfaces by name), its work is mostly another process's and the kernel's, and starting
+   * it first narrows the window in which new routes stand without their filters.
+   */
   async #applyAll(planned: readonly Change[]): Promise<{ applied: number; failures: ApplyFailure[] }> {
-    let applied = 0;
-    const failures: ApplyFailure[] = [];
-    for (const subsystem of SUBSYSTEMS) {
-      const batch = planned.filter((c) => c.subsystem === subsystem);
-      if (batch.length === 0) continue;
-      const r = await this.#o.backend.apply(subsystem, batch);
-      applied += r.applied;
-      failures.push(...r.failures);
-      const failed = new Set(r.failures.map((f) => f.change));
-      for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
+    const batches = new Map<Subsystem, Change[]>();
+    for (const c of planned) {
+      const batch = batches.get(c.subsystem);
+      if (batch === undefined) batches.set(c.subsystem, [c]);
+      else batch.push(c);
     }
-    return { applied, failures };
+    const filters = this.#applyBatch('nft', batches.get('nft'));
+    const kernel = (async () => {
+      const out: ApplyReport[] = [];
+      for (const subsystem of SUBSYSTEMS) if (subsystem !== 'nft') out.push(await this.#applyBatch(subsystem, batches.get(subsystem)));
+      return out;
+    })();
+    const reports = [...(await kernel), await filters];
+    return { applied: reports.reduce((n, r) => n + r.applied, 0), failures: reports.flatMap((r) => r.failures) };
+  }
+
+  async #applyBatch(subsystem: Subsystem, batch: readonly Change[] | undefined): Promise<ApplyReport> {
+    if (batch === undefined || batch.length === 0) return { applied: 0, failures: [] };
+    const r = await this.#o.backend.apply(subsystem, batch);
+    const failed = new Set(r.failures.map((f) => f.change));
+    for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
+    return r;
   }
 
   /** The failures of a pass plus a `not-verified` one for each object the read-back still plans. */

@@ -48,7 +48,7 @@ test('one host added after convergence: only its routes are read back and only e
   assert.ok(r.verified);
   assert.deepEqual(r.failures, []);
   assert.deepEqual(fake.reads, [{ routes: ['2001:db8:4014::/48', '2001:db8:4014:1::/80'] }], 'no full observe');
-  assert.deepEqual(fake.batches.map((b) => `${b.subsystem}:${b.size}`), ['routes:2', 'nft:3']);
+  assert.deepEqual(fake.batches.map((b) => `${b.subsystem}:${b.size}`), ['nft:3', 'routes:2']);
   assert.ok(fake.state.nft!.sets.find((s) => s.name === 'host_prefixes')!.elements.includes('2001:db8:4014::/48'));
   // A full pass afterwards finds nothing to do: the incremental pass left the kernel converged.
   assert.deepEqual(plan(desiredOf(21), await fake.observe({ sysctlKeys: [] })).filter((c) => c.subsystem === 'routes' || c.subsystem === 'nft'), []);

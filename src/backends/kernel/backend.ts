@@ -53,9 +53,12 @@ export class KernelBackend implements SubsystemBackend {
       this.#json(['-6', 'neigh', 'show', 'proxy']),
       this.#readSysctls(request.sysctlKeys),
     ]);
-    // The dump runs while the ip processes do; a failed one must not leave them unawaited.
+    // The dump runs while the ip processes do; a failed one must not leave them unawaited. It
+    // blocks the thread, so it first lets the caller start its other backends' reads (nft's
+    // processes), which then run beside it.
     let routes: ObservedState['routes'];
     try {
+      await undefined;
       routes = this.#routes.observe();
     } catch (e) {
       await pending.catch(() => undefined);
