@@ -91,6 +91,12 @@ const defaultSchedule: Schedule = (run, ms) => {
 
 const NO_FACTS: Facts = { allocations: [], leaseRoutes: [] };
 
+/**
+ * Applied changes named one by one per batch; the rest of a large batch is one line. A fleet
+ * converging from empty applies 140,000 changes, and the daemon logs each applied event.
+ */
+export const APPLIED_LISTED = 100;
+
 export class Reconciler {
   readonly #o: ReconcilerOptions;
   #desired: DesiredState | undefined;
@@ -291,7 +297,14 @@ export class Reconciler {
     if (batch === undefined || batch.length === 0) return { applied: 0, failures: [] };
     const r = await this.#o.backend.apply(subsystem, batch);
     const failed = new Set(r.failures.map((f) => f.change));
-    for (const c of batch) if (!failed.has(c)) this.#emit({ type: 'applied', change: describeChange(c) });
+    let listed = 0;
+    for (const c of batch) {
+      if (failed.has(c)) continue;
+      if (listed === APPLIED_LISTED) break;
+      this.#emit({ type: 'applied', change: describeChange(c) });
+      listed++;
+    }
+    if (r.applied > listed) this.#emit({ type: 'applied', change: `${subsystem}: ${r.applied - listed} more changes applied (${r.applied} in all)` });
     return r;
   }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Reconciler, type PassReport, type Schedule } from '../../src/reconcile/loop.ts';
+import { APPLIED_LISTED, Reconciler, type PassReport, type Schedule } from '../../src/reconcile/loop.ts';
 import { desiredState } from '../../src/reconcile/desired.ts';
 import { plan } from '../../src/reconcile/plan.ts';
 import { planDelta, routeDelta, touchedRoutes } from '../../src/reconcile/plan-delta.ts';
@@ -164,4 +164,19 @@ test('routeDelta diffs by identity first: the same objects are unchanged, new ob
     'delete 2001:db8:3::/48 fe80::1',
     'replace 2001:db8:2::/48 fe80::2',
   ]);
+});
+
+test('a large batch names its first applied changes one by one and the rest in one line', async () => {
+  const { backend } = fakeRouter();
+  const applied: string[] = [];
+  const loop = new Reconciler({ backend, resyncMs: 0, onEvent: (e) => void (e.type === 'applied' && applied.push(e.change)) });
+  const desired = desiredOf(60);
+  loop.setDesired(desired);
+  // The pass setDesired triggers applies; this one, queued after it, finds nothing to do.
+  assert.deepEqual((await loop.pass()).planned, []);
+  const routes = desired.routes.length;
+  assert.ok(routes > APPLIED_LISTED, `the fleet has ${routes} routes`);
+  const routeLines = applied.filter((a) => a.startsWith('+ route') || a.startsWith('routes:'));
+  assert.equal(routeLines.length, APPLIED_LISTED + 1);
+  assert.equal(routeLines.at(-1), `routes: ${routes - APPLIED_LISTED} more changes applied (${routes} in all)`);
 });

@@ -92,17 +92,22 @@ export class NetlinkWriter {
     return this.attr(type, Uint8Array.of(v));
   }
 
+  // The 32-bit attributes are written in place: a route batch writes two per route.
   u32(type: number, v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v >>> 0);
-    return this.attr(type, b);
+    const at = this.#room(NLA_HDRLEN + 4);
+    this.#buf.writeUInt16LE(NLA_HDRLEN + 4, at);
+    this.#buf.writeUInt16LE(type, at + 2);
+    this.#buf.writeUInt32LE(v >>> 0, at + NLA_HDRLEN);
+    return this;
   }
 
   /** A 32-bit value in network byte order (netfilter's NLA_BE32 attributes). */
   be32(type: number, v: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(v >>> 0);
-    return this.attr(type, b);
+    const at = this.#room(NLA_HDRLEN + 4);
+    this.#buf.writeUInt16LE(NLA_HDRLEN + 4, at);
+    this.#buf.writeUInt16LE(type, at + 2);
+    this.#buf.writeUInt32BE(v >>> 0, at + NLA_HDRLEN);
+    return this;
   }
 
   /** A NUL-terminated string. */
