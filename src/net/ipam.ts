@@ -12,6 +12,7 @@ import type { AllocationRecord } from '../store/records.ts';
 import {
   buildIndex,
   clonePool,
+  consecutivePool,
   emptyPool,
   entryOf,
   insertEntry,
@@ -123,7 +124,7 @@ function releaseIn(p: PoolIndex, owner: string, now: number): AllocationRecord |
   if (held === undefined) return undefined;
   removeEntry(p, held);
   const record: AllocationRecord = { ...held.record, releasedAt: now };
-  insertEntry(p, entryOf(record, held.prefix));
+  insertEntry(p, entryOf(record, held.prefix, held.canonical));
   return record;
 }
 
@@ -144,7 +145,7 @@ function pruneExpired(p: PoolIndex, now: number, quarantineMs: number): number {
 function take(p: PoolIndex, pool: string, owner: string, prefix: Prefix): AllocationRecord {
   for (const e of overlapping(p, prefix.network, lastAddress(prefix))) removeEntry(p, e);
   const record = liveRecord(pool, owner, prefix);
-  insertEntry(p, entryOf(record, prefix));
+  insertEntry(p, entryOf(record, prefix, true));
   return record;
 }
 
@@ -242,6 +243,23 @@ export function release(state: IpamState, pool: string, owner: string, now: numb
   return ok({ state: commit(state, memo.value, new Map([[pool, p]])), record });
 }
 
+/** Finds the index entry of a live record: see `indexedLookup`. */
+export type IndexedLookup = (record: AllocationRecord) => Entry | undefined;
+
+/**
+ * Finds live records of `state` in the index IPAM holds for it (it made or read the state) with
+ * their decoded prefix, when their text is canonical: a caller need not parse again the
+ * ~110,000 texts IPAM just wrote. Finds nothing for a state not indexed; builds no index.
+ */
+export function indexedLookup(state: IpamState): IndexedLookup {
+  const index = memos.get(state)?.index;
+  if (index === undefined) return () => undefined;
+  return (record) => {
+    const e = index.get(record.pool)?.live.get(record.owner);
+    return e !== undefined && e.record === record && e.canonical ? e : undefined;
+  };
+}
+
 /** The live allocations of `pool`, by address. */
 export function allocationsOf(state: IpamState, pool: string): AllocationRecord[] {
   const memo = memoOf(state);
@@ -302,6 +320,12 @@ export function reconcileAllocations(
     const q = wp.quarantineMs ?? defaultQuarantine;
     const before = index.value.get(name);
     if (before !== undefined && settled(before, wp, now, q)) continue;
+    const fresh = before === undefined ? consecutivePool(name, wp.poolPrefix, wp.length, wp.owners) : undefined;
+    if (fresh !== undefined) {
+      for (const e of fresh.entries) allocated.push(e.record);
+      if (fresh.entries.length > 0) changed.set(name, fresh);
+      continue;
+    }
     const owners = uniqueOwners(wp, problems);
     if (before !== undefined && !needsWork(before, wp, owners, now, q)) continue;
     const p = before === undefined ? emptyPool() : clonePool(before);

@@ -5,16 +5,18 @@ import type { Config, HostConfig } from '../config/schema.ts';
 import { allocationsOf, reconcileAllocations, type IpamState, type Reconciled, type WantedPool } from '../net/ipam.ts';
 import { parsePrefix, type Prefix } from '../net/prefix.ts';
 import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
-import { prefixRange } from './canonical.ts';
+import { plainPrefixRange } from './canonical.ts';
 import { HOST_POOL, networkPool, sameData } from './hosts.ts';
 
 /**
  * A prefix text as a value, strictly (host bits set is no prefix). Canonical text, which is
- * what IPAM stores, parses to its memoised range; anything else is parsed as written.
+ * what IPAM stores, has no host bits, so its one fast parse decides; anything else is parsed as
+ * written. Not through the range memo: the host prefixes of a cold pass are new texts, and a
+ * changed host's pool is rebuilt only when its prefix moved.
  */
 function prefixOf(text: string | undefined): Prefix | undefined {
   if (text === undefined) return undefined;
-  const range = prefixRange(text);
+  const range = plainPrefixRange(text);
   if (range !== undefined && range.text === text) return range;
   const p = parsePrefix(text);
   return p.ok ? p.value : undefined;

@@ -3,7 +3,7 @@
 // handful and a change of hosts is a change of set elements: no flush, no rule churn (hitless).
 import type { Config } from '../config/schema.ts';
 import { onLinkPrefixes } from '../config/facts.ts';
-import { canonicalPrefix, prefixRange, type PrefixRange } from './canonical.ts';
+import { prefixRange, type PrefixRange } from './canonical.ts';
 import type { LeaseRoute } from './desired.ts';
 import { blockOf, disjointBlocks, disjointItems, separateBlocks, type Block } from './prefix-blocks.ts';
 import { hostPrefixes, type ResolvedHost } from './hosts.ts';
@@ -92,7 +92,7 @@ function hostElements(h: ResolvedHost): HostElements {
   if (hit !== undefined) return hit;
   const made = {
     prefixes: hostPrefixes(h).block,
-    published: h.published.map((p) => `${canonicalPrefix(p.prefix)} . ${p.protocol} . ${portText(p.ports)}`),
+    published: h.published.map((p) => `${p.prefix} . ${p.protocol} . ${portText(p.ports)}`),
   };
   hostElementsMemo.set(h, made);
   return made;

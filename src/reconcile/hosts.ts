@@ -10,7 +10,8 @@ import { problem, type Problem } from '../lib/result.ts';
 import type { Config, HostConfig } from '../config/schema.ts';
 import type { AllocationRecord } from '../store/records.ts';
 import { portRange } from '../config/host-rules.ts';
-import { canonicalAddress, canonicalPrefix, MEMO_LIMIT, prefixRange, type PrefixRange } from './canonical.ts';
+import { indexedLookup, type IndexedLookup } from '../net/ipam.ts';
+import { canonicalPrefix, MEMO_LIMIT, plainCanonicalAddress, plainPrefixRange, prefixRange, type PrefixRange } from './canonical.ts';
 import { blockOf, type Block } from './prefix-blocks.ts';
 
 export interface ResolvedNetwork {
@@ -20,7 +21,7 @@ export interface ResolvedNetwork {
 
 export interface PublishedTarget {
   readonly protocol: 'tcp' | 'udp';
-  /** Destination prefix: a container network, or one address as a /128. */
+  /** Destination prefix in canonical text (canonicalPrefix): a container network, or one address as a /128. */
   readonly prefix: string;
   readonly ports: readonly [number, number];
 }
@@ -40,22 +41,20 @@ export const networkPool = (host: string): string => `host:${host}`;
 
 /**
  * Live allocations: the host pool by owner, and every other pool as its records in list order
- * (a host's networks are resolved from its own pool's handful). One walk of the list. IPAM
- * writes canonical text (src/net/ipam.ts formats every prefix it hands out); each text still
- * goes through the range memo, which also canonicalises records that came from elsewhere.
+ * (a host's networks are resolved from its own pool's handful). One walk of the list.
  */
 interface Held {
-  readonly hosts: ReadonlyMap<string, string>;
+  readonly hosts: ReadonlyMap<string, AllocationRecord>;
   readonly pools: ReadonlyMap<string, readonly AllocationRecord[]>;
 }
 
 function heldPrefixes(allocations: readonly AllocationRecord[]): Held {
-  const hosts = new Map<string, string>();
+  const hosts = new Map<string, AllocationRecord>();
   const pools = new Map<string, AllocationRecord[]>();
   for (const a of allocations) {
     if (a.releasedAt !== undefined) continue;
     if (a.pool === HOST_POOL) {
-      hosts.set(a.owner, a.prefix);
+      hosts.set(a.owner, a);
       continue;
     }
     const pool = pools.get(a.pool);
@@ -66,8 +65,8 @@ function heldPrefixes(allocations: readonly AllocationRecord[]): Held {
 }
 
 /**
- * A prefix's canonical text with its range, from one memo look-up: `canonicalPrefix(text)`
- * is the range's text, or the text unchanged when it is not a prefix (no range then).
+ * A prefix's canonical text with its range: `canonicalPrefix(text)` is the range's text, or the
+ * text unchanged when it is not a prefix (no range then).
  */
 interface Placed {
   readonly text: string;
@@ -75,17 +74,41 @@ interface Placed {
 }
 
 function placed(text: string): Placed {
-  const range = prefixRange(text);
+  // Not through the range memo: the result is kept with the resolved host, which is reused
+  // while the host is unchanged, so a cold pass would only fill the memo with ~110,000 texts
+  // nobody looks up again (a Map that size costs more than the parses it would save).
+  const range = plainPrefixRange(text);
   return { text: range?.text ?? text, range };
 }
 
-/** The prefix of the first of `owners` holding one (of two records of one owner, the later wins). */
-function allocated(byOwner: ReadonlyMap<string, string>, owners: readonly string[]): Placed | undefined {
-  for (const owner of owners) {
-    const prefix = byOwner.get(owner);
-    if (prefix !== undefined) return placed(prefix);
-  }
-  return undefined;
+/**
+ * An allocation's prefix. IPAM has just decoded the prefixes it handed out, and wrote their
+ * text canonical (src/net/ipam.ts indexedLookup), so a record it indexed needs no parse; any
+ * other record's text is parsed, which also canonicalises it.
+ */
+function placedRecord(r: AllocationRecord, lookup: IndexedLookup): Placed {
+  const e = lookup(r);
+  if (e === undefined) return placed(r.prefix);
+  return { text: r.prefix, range: { text: r.prefix, network: e.start, last: e.end, length: e.prefix.length } };
+}
+
+/** Whether `owner` is `HOST/NET`, the owner allocations.ts names a host's network, without building that text. */
+function ownedAs(owner: string, host: string, net: string): boolean {
+  return owner.length === host.length + 1 + net.length && owner.charCodeAt(host.length) === SLASH && owner.startsWith(host) && owner.endsWith(net);
+}
+
+const SLASH = 0x2f;
+
+/**
+ * The allocation of each of `nets` (a host's networks, sorted by name), or undefined. The owner
+ * is `HOST/NET`, else a bare `NET`; of two records of one owner, the later wins. IPAM lists a
+ * pool by address and hands a host's networks out in name order, so the records usually line
+ * up with the names one to one and no map of owners is needed.
+ */
+function poolRecords(host: string, nets: readonly (readonly [string, unknown])[], pool: readonly AllocationRecord[]): readonly (AllocationRecord | undefined)[] {
+  if (pool.length === nets.length && nets.every(([net], i) => ownedAs(pool[i]!.owner, host, net))) return pool;
+  const byOwner = new Map(pool.map((r) => [r.owner, r]));
+  return nets.map(([net]) => byOwner.get(`${host}/${net}`) ?? byOwner.get(net));
 }
 
 const byName = ([a]: readonly [string, unknown], [b]: readonly [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -120,17 +143,21 @@ export function hostPrefixes(h: ResolvedHost): HostPrefixes {
   return made;
 }
 
-function resolveHost(name: string, h: HostConfig, hostPrefix: string | undefined, pool: readonly AllocationRecord[], problems: Problem[]): ResolvedHost | undefined {
-  const own = h.prefix !== undefined ? placed(h.prefix) : hostPrefix === undefined ? undefined : placed(hostPrefix);
+function resolveHost(name: string, h: HostConfig, hostRecord: AllocationRecord | undefined, pool: readonly AllocationRecord[], lookup: IndexedLookup, problems: Problem[]): ResolvedHost | undefined {
+  const own = h.prefix !== undefined ? placed(h.prefix) : hostRecord === undefined ? undefined : placedRecord(hostRecord, lookup);
   if (own === undefined) {
     problems.push(problem('not-allocated', `Host ${name} has no prefix yet (IPAM has not allocated one); its routes and filters wait for it.`, { path: `hosts.${name}` }));
     return undefined;
   }
-  const byOwner = new Map(pool.map((r) => [r.owner, r.prefix]));
   const networks: ResolvedNetwork[] = [];
   const ranges = [own.range];
-  for (const [net, n] of Object.entries(h.networks).sort(byName)) {
-    const p = n.prefix !== undefined ? placed(n.prefix) : allocated(byOwner, [`${name}/${net}`, net]);
+  const entries = Object.entries(h.networks).sort(byName);
+  const held = poolRecords(name, entries, pool);
+  for (let i = 0; i < entries.length; i++) {
+    const [net, n] = entries[i]!;
+    const fixed = n.prefix;
+    const record = held[i];
+    const p = fixed !== undefined ? placed(fixed) : record === undefined ? undefined : placedRecord(record, lookup);
     if (p === undefined) {
       problems.push(problem('not-allocated', `Network ${net} of host ${name} has no prefix yet (IPAM has not allocated one).`, { path: `hosts.${name}.networks.${net}` }));
     } else {
@@ -143,7 +170,8 @@ function resolveHost(name: string, h: HostConfig, hostPrefix: string | undefined
     const target = p.address !== undefined ? canonicalPrefix(p.address) : networks.find((n) => n.name === p.network)?.prefix;
     if (target !== undefined) published.push({ protocol: p.protocol, prefix: target, ports: portRange(p.port) });
   }
-  const resolved = { name, iface: h.interface, nextHop: canonicalAddress(h.nextHop), prefix: own.text, networks, published };
+  // The plain form: kept with the host, the text would only fill the memo (see placed).
+  const resolved = { name, iface: h.interface, nextHop: plainCanonicalAddress(h.nextHop), prefix: own.text, networks, published };
   hostPrefixesMemo.set(resolved, prefixesFrom(ranges));
   return resolved;
 }
@@ -203,9 +231,11 @@ export function resolveHosts(config: Config, allocations: readonly AllocationRec
   const problems: Problem[] = [];
   const hosts: ResolvedHost[] = [];
   const held = heldPrefixes(allocations);
+  const lookup = indexedLookup(allocations);
   for (const name of Object.keys(config.hosts).sort()) {
     const h = config.hosts[name]!;
-    const hostPrefix = held.hosts.get(name);
+    const hostRecord = held.hosts.get(name);
+    const hostPrefix = hostRecord?.prefix;
     const pool = held.pools.get(networkPool(name)) ?? NO_RECORDS;
     const before = remembered.get(name);
     if (before !== undefined && before.hostPrefix === hostPrefix && sameRecords(before.pool, pool) && sameData(before.config, h)) {
@@ -213,7 +243,7 @@ export function resolveHosts(config: Config, allocations: readonly AllocationRec
       continue;
     }
     const count = problems.length;
-    const r = resolveHost(name, h, hostPrefix, pool, problems);
+    const r = resolveHost(name, h, hostRecord, pool, lookup, problems);
     if (r === undefined) continue;
     hosts.push(r);
     if (problems.length === count) remembered.set(name, { config: h, hostPrefix, pool, resolved: r });

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   canonicalAddress, canonicalInterfaceAddress, canonicalPrefix, clearCanonicalMemos, plainCanonicalAddress,
-  plainCanonicalInterfaceAddress, plainCanonicalPrefix, prefixRange, TextMemo,
+  plainCanonicalInterfaceAddress, plainCanonicalPrefix, plainPrefixRange, prefixRange, TextMemo,
 } from '../../src/reconcile/canonical.ts';
 import { disjointPrefixes } from '../../src/reconcile/filters.ts';
-import { lastAddress, parsePrefix } from '../../src/net/prefix.ts';
+import { formatAddress, parseAddress } from '../../src/net/address.ts';
+import { lastAddress, parsePrefix, prefixMask, prefixSize } from '../../src/net/prefix.ts';
 
 /** An address written in one of the many RFC 4291 §2.2 text forms of the same value. */
 const addressText = fc
@@ -115,4 +116,58 @@ test('TextMemo: computes once per text and starts afresh when full', () => {
   assert.equal(memo.size, 1, 'a full memo is emptied before the next entry');
   assert.equal(memo.get('a', f), 1);
   assert.equal(calls, 5);
+});
+
+// --- The byte fast paths against the exact bigint path of src/net/address.ts -------------------
+
+/** Texts a config, iproute2 or nft may hand over: dotted IPv4 tails, zones, bare addresses, junk. */
+const dotted = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 128 }), fc.boolean())
+  .map(([g, v4, len, bare]) => `::${g.toString(16)}:${[v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff].join('.')}${bare ? '' : `/${len}`}`);
+const zoned = fc.tuple(addressText, fc.constantFrom('eth0', 'br0', '')).map(([a, z]) => `${a}%${z}`);
+const edgeText = fc.oneof(addressText, prefixText, junk, dotted, zoned, prefixText.map((t) => t.replace('/', '/0')), prefixText.map((t) => `${t} `));
+
+/** canonicalPrefix the exact way: address.ts parses and formats, parsePrefix's rules for the length. */
+function exactRange(text: string): { text: string; network: bigint; last: bigint; length: number } | undefined {
+  const withLength = text.includes('/') ? text : `${text}/128`;
+  const slash = withLength.indexOf('/');
+  const lengthText = withLength.slice(slash + 1);
+  if (!/^(0|[1-9]\d{0,2})$/.test(lengthText) || Number(lengthText) > 128) return undefined;
+  const addressText = withLength.slice(0, slash);
+  const a = addressText.includes('%') ? undefined : parseAddress(addressText);
+  if (a === undefined || !a.ok) return undefined;
+  const length = Number(lengthText);
+  const network = a.value.value & prefixMask(length);
+  return { text: `${formatAddress(network)}/${length}`, network, last: network + prefixSize(length) - 1n, length };
+}
+
+test('property: prefixRange, plainPrefixRange and canonicalPrefix equal the exact path on any text', () => {
+  fc.assert(
+    fc.property(fc.array(edgeText, { maxLength: 8 }), (texts) => {
+      clearCanonicalMemos();
+      for (const t of [...texts, ...texts]) {
+        const want = exactRange(t);
+        assert.deepEqual(plainPrefixRange(t), want, JSON.stringify(t));
+        assert.deepEqual(prefixRange(t), want, JSON.stringify(t));
+        assert.equal(canonicalPrefix(t), want?.text ?? t, JSON.stringify(t));
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('property: canonicalAddress and its plain form equal the exact path, zones kept', () => {
+  fc.assert(
+    fc.property(fc.array(edgeText, { maxLength: 8 }), (texts) => {
+      clearCanonicalMemos();
+      for (const t of [...texts, ...texts]) {
+        const a = parseAddress(t);
+        const want = a.ok ? formatAddress(a.value) : t;
+        assert.equal(plainCanonicalAddress(t), want, JSON.stringify(t));
+        assert.equal(canonicalAddress(t), want, JSON.stringify(t));
+      }
+    }),
+    { numRuns: 500 },
+  );
+  assert.equal(plainCanonicalAddress('FE80::0:1%eth0'), 'fe80::1%eth0');
+  assert.equal(plainCanonicalAddress('::FFFF:192.0.2.1'), '::ffff:192.0.2.1');
 });
