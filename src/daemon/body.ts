@@ -1,13 +1,19 @@
-// Request bodies of the control API, bounded before they are parsed: a body over 4 MiB is
-// refused from its Content-Length, or as soon as the bytes read pass the limit, never buffered
+// Request bodies of the control API, bounded before they are parsed: a body over MAX_BODY_BYTES
+// is refused from its Content-Length, or as soon as the bytes read pass the limit, never buffered
 // whole; JSON nesting is measured on the text with a counter (no recursion, no parse) before
 // JSON.parse sees it. Huge or deeply nested API payloads took down Kea (CVE-2026-3608).
 import type { IncomingMessage } from 'node:http';
-import { MAX_DEPTH } from '../config/limits.ts';
+import { bytesAndMiB, MAX_DEPTH, MAX_DOCUMENT_BYTES } from '../config/limits.ts';
 import { err, ok, type Result } from '../lib/result.ts';
 import { refusal, type Refusal } from './refusal.ts';
 
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * A candidate body is the config document itself, so the body limit is the document limit (the
+ * 40,000-host fleet is 8.3 MB compact and 16.3 MB indented, both under it). Not more: the body
+ * limit is what bounds JSON.parse's memory before the document's own limits run, and a hostile
+ * `[{},{},…]` body costs about 40 bytes of heap per byte of text (1 GB at 24 MiB).
+ */
+export const MAX_BODY_BYTES = MAX_DOCUMENT_BYTES;
 
 /** The byte offset where JSON text first nests deeper than `limit`, or undefined. Strings are skipped. */
 export function tooDeepAt(text: string, limit: number = MAX_DEPTH): number | undefined {
@@ -28,12 +34,13 @@ export function tooDeepAt(text: string, limit: number = MAX_DEPTH): number | und
   return undefined;
 }
 
-const tooLarge = (): Refusal => refusal(413, 'too-large', `The request body is larger than ${MAX_BODY_BYTES} bytes (4 MiB); no valid request comes close.`);
+const tooLarge = (limit: number): Refusal =>
+  refusal(413, 'too-large', `The request body is larger than ${bytesAndMiB(limit)}, the limit; no valid request comes close.`);
 
 /** Reads and parses a JSON body; `undefined` for an empty one. Stops reading at the limit. */
 export function readJsonBody(req: IncomingMessage, maxBytes: number = MAX_BODY_BYTES): Promise<Result<unknown, Refusal>> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(err(tooLarge()));
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(err(tooLarge(maxBytes)));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -48,7 +55,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number = MAX_BODY_B
       size += chunk.length;
       if (size > maxBytes) {
         req.pause();
-        finish(err(tooLarge()));
+        finish(err(tooLarge(maxBytes)));
         return;
       }
       chunks.push(chunk);

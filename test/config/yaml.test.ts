@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { defaultConfig, demoConfig } from '../../src/config/defaults.ts';
-import { checkDocumentLimits, MAX_DEPTH } from '../../src/config/limits.ts';
+import { checkDocumentLimits, MAX_DEPTH, MAX_DOCUMENT_BYTES } from '../../src/config/limits.ts';
 import { validateConfig } from '../../src/config/validate.ts';
 import { configToYaml, parseConfigYaml } from '../../src/config/yaml.ts';
 import { demoDoc, summary } from './support.ts';
@@ -62,17 +62,20 @@ test('an empty document asks for the version', () => {
   assert.deepEqual(codes(parseConfigYaml('')), ['missing']);
 });
 
-test('more than 1 MiB is refused, as YAML text and as a JSON value', () => {
-  const padding = 'x'.repeat(1024 * 1024 + 1);
+test('more than MAX_DOCUMENT_BYTES is refused, as YAML text and as a JSON value', () => {
+  const padding = 'x'.repeat(MAX_DOCUMENT_BYTES + 1);
   assert.deepEqual(codes(parseConfigYaml(`version: 1\n# ${padding}\n`)), ['too-large']);
   const doc = demoDoc();
-  doc.interfaces.lan0.ra.dnssl = Array.from({ length: 20_000 }, () => ({ domains: ['a-rather-long-search-domain.example'] }));
+  // One entry shared 600,000 times: small in memory, over the limit as JSON text.
+  const entry = { domains: ['a-rather-long-search-domain.example'] };
+  doc.interfaces.lan0.ra.dnssl = Array.from({ length: 600_000 }, () => entry);
   assert.deepEqual(codes(validateConfig(doc)), ['too-large']);
   assert.equal(checkDocumentLimits({ s: padding }).ok, false);
 });
 
 test('multi-byte text is measured in UTF-8 bytes', () => {
-  const text = `version: 1\n# ${'é'.repeat(600 * 1024)}\n`; // 1.2 MB of UTF-8, 0.6 M UTF-16 units
+  // Just over the limit in UTF-8, half of it in UTF-16 units.
+  const text = `version: 1\n# ${'é'.repeat(MAX_DOCUMENT_BYTES / 2 + 1)}\n`;
   assert.deepEqual(codes(parseConfigYaml(text)), ['too-large']);
 });
 
