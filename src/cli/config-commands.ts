@@ -82,7 +82,11 @@ const verbs: Record<string, Verb> = {
     const doc = loadYaml(needArg(args, 1, 'FILE'), io);
     if (doc === undefined) return EXIT_REFUSED;
     const running = store.running();
-    writeCandidate(store, { base: running?.number ?? 0, document: doc });
+    const stored = writeCandidate(store, { base: running?.number ?? 0, document: doc });
+    if (!stored.ok) {
+      io.err(`v6edge: ${stored.error.message}`);
+      return EXIT_REFUSED;
+    }
     printDiff(io, running?.document ?? {}, doc);
     io.out(`candidate set (based on revision ${running?.number ?? 0}); commit it with \`v6edge config commit --comment TEXT\``);
     return EXIT_OK;

@@ -3,9 +3,11 @@
 // edit survives between commands the way a router's candidate configuration does.
 import { validateConfig } from '../config/validate.ts';
 import type { Config } from '../config/schema.ts';
+import { MAX_DOCUMENT_BYTES } from '../config/limits.ts';
 import { openStore, type Store } from '../store/store.ts';
+import type { StoreError } from '../store/errors.ts';
 import { DEFAULT_STATE_PATH } from '../store/database.ts';
-import { describe, type Problem } from '../lib/result.ts';
+import { describe, type Problem, type Result } from '../lib/result.ts';
 import { EXIT_REFUSED, type CliIo } from './io.ts';
 
 export type ConfigStore = Store<Config>;
@@ -47,10 +49,18 @@ export function readCandidate(store: ConfigStore): Candidate | undefined {
   return checked.ok ? { base: raw.base, document: checked.value } : undefined;
 }
 
-export function writeCandidate(store: ConfigStore, candidate: Candidate | undefined): void {
-  if (candidate === undefined) store.deleteMeta(CANDIDATE_KEY);
-  else store.setMeta(CANDIDATE_KEY, candidate);
+/**
+ * Stores (or, with undefined, drops) the candidate; a failure says why and leaves the previous
+ * candidate in place. The candidate is a whole document, so it has the document's size limit
+ * (and a little room for its base revision), not the small-fact limit of other meta values.
+ */
+export function writeCandidate(store: ConfigStore, candidate: Candidate | undefined): Result<void, StoreError> {
+  if (candidate === undefined) return store.deleteMeta(CANDIDATE_KEY);
+  return store.setMeta(CANDIDATE_KEY, candidate, MAX_DOCUMENT_BYTES + CANDIDATE_WRAPPER_BYTES);
 }
+
+/** `{"base":N,"document":…}` around the document. */
+const CANDIDATE_WRAPPER_BYTES = 64;
 
 export function printProblems(io: CliIo, source: string, problems: readonly Problem[]): void {
   for (const p of problems) io.err(`${source}: ${describe(p)}`);

@@ -82,7 +82,8 @@ export class ConfigOps {
   putCandidate(document: unknown): Result<CandidateDto, Refusal> {
     const checked = validateConfig(document);
     if (!checked.ok) return { ok: false, error: invalid(checked.error) };
-    writeCandidate(this.#o.store, { base: this.#candidate().base, document: checked.value });
+    const stored = writeCandidate(this.#o.store, { base: this.#candidate().base, document: checked.value });
+    if (!stored.ok) return { ok: false, error: fromStoreError(stored.error) };
     return ok(this.candidate());
   }
 

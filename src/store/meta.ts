@@ -29,13 +29,15 @@ export class MetaStore {
     return row === undefined ? undefined : JSON.parse(row.value);
   }
 
-  set(key: string, value: unknown): Result<void, StoreError> {
+  /** Stores `value` under `key`; a value over `maxBytes` as JSON is refused, and nothing changes. */
+  set(key: string, value: unknown, maxBytes = MAX_META_BYTES): Result<void, StoreError> {
     const json = JSON.stringify(value);
     if (key === '' || json === undefined) {
       return err(storeError('invalid', `Cannot store meta value for key "${key}": it needs a key and a JSON value.`));
     }
-    if (Buffer.byteLength(json) > MAX_META_BYTES) {
-      return err(storeError('invalid', `Meta value for key "${key}" is over ${MAX_META_BYTES} bytes.`));
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxBytes) {
+      return err(storeError('invalid', `Nothing was stored: the value for "${key}" is ${bytes} bytes as JSON, over the limit of ${maxBytes}.`));
     }
     return writeTransaction(this.#db, `store meta value ${key}`, () => {
       this.#set.run(key, json);

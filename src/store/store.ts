@@ -20,10 +20,14 @@ import { LeaseStore } from './leases.ts';
 import { LeaseWriter } from './lease-writer.ts';
 import { AllocationStore } from './allocations.ts';
 import { MetaStore } from './meta.ts';
+import { MAX_DOCUMENT_BYTES } from '../config/limits.ts';
 import { OwnedStore } from './owned.ts';
 
-/** A config document larger than this is refused (huge payloads broke Kea: CVE-2026-3608). */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+/**
+ * A config document larger than this is refused (huge payloads broke Kea: CVE-2026-3608): the
+ * config's own document limit, which a 40,000-host fleet fits.
+ */
+export const DEFAULT_MAX_DOCUMENT_BYTES = MAX_DOCUMENT_BYTES;
 
 export interface OpenStoreOptions<D> {
   /** Default /var/lib/v6edge/state.db. */
@@ -115,8 +119,9 @@ export class Store<D> {
     return this.#meta.get(key);
   }
 
-  setMeta(key: string, value: unknown): Result<void, StoreError> {
-    return this.#meta.set(key, value);
+  /** `maxBytes`: the JSON size allowed (default MAX_META_BYTES; the config candidate is a whole document). */
+  setMeta(key: string, value: unknown, maxBytes?: number): Result<void, StoreError> {
+    return this.#meta.set(key, value, maxBytes);
   }
 
   deleteMeta(key: string): Result<void, StoreError> {

@@ -205,3 +205,23 @@ test('a commit the kernel refuses is rolled back in the store and the previous r
     await t.stop();
   }
 });
+
+test('a candidate far over the small-value limit of the store is kept whole and commits', async () => {
+  const t = await startTestDaemon();
+  try {
+    // 1,000 hosts is ~150 KB of JSON: more than the 64 KiB a meta value may hold, which the
+    // candidate once was refused silently (200, but nothing stored).
+    const doc = demoDocument();
+    const hosts = doc.hosts as Record<string, unknown>;
+    for (let i = 0; i < 1000; i++) hosts[`fleet${i}`] = { interface: 'hosts0', nextHop: `2001:db8:3::${(i + 0x100).toString(16)}`, networks: { a: {}, b: {} }, publishedPorts: [] };
+    assert.ok(JSON.stringify(doc).length > 64 * 1024);
+    await t.client.putCandidate(doc);
+    const candidate = await t.client.candidate();
+    assert.equal(Object.keys((candidate.document as { hosts: object }).hosts).length, 1001);
+    const rev = await t.client.commit({ comment: 'a thousand hosts' });
+    assert.equal(rev.number, 1);
+    assert.ok(t.fake.state.routes.filter((r) => r.protocol === 'v6edge').length > 3000);
+  } finally {
+    await t.stop();
+  }
+});
