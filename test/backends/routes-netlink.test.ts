@@ -104,7 +104,7 @@ test('in a namespace: adds, replaces and deletes go in; refusals name their rout
     try {
       await ip(lab, '-6', 'route', 'add', '2001:db8:9000::/48', 'via', GW, 'dev', 'hosts0', 'proto', 'static');
       await ip(lab, '-6', 'route', 'add', '2001:db8:4002::/48', 'via', GW, 'dev', 'hosts0', 'proto', 'static', 'metric', '100');
-      const first = routes.apply([
+      const first = await routes.apply([
         add(ours('2001:db8:4000::/48', GW)),
         add(ours('2001:db8:4000:1::/80', GW)),
         add(ours('2001:db8:4001::/48', 'fe80::1')),
@@ -131,7 +131,7 @@ test('in a namespace: adds, replaces and deletes go in; refusals name their rout
 
       // Re-adding an existing route is refused (EEXIST) while a replace changes its next hop;
       // deleting removes only ours, also where a foreign route shares the destination.
-      const second = routes.apply([
+      const second = await routes.apply([
         add(ours('2001:db8:5000::/48')),
         { subsystem: 'routes', op: 'replace', route: ours('2001:db8:4001::/48', GW), before: ours('2001:db8:4001::/48', 'fe80::1') },
         del(ours('2001:db8:4002::/48', GW)),
@@ -152,7 +152,7 @@ test('in a namespace: adds, replaces and deletes go in; refusals name their rout
       assert.deepEqual(foreign.map((r) => `${r.dst} ${r.metric}`).sort(), ['2001:db8:4002::/48 100', '2001:db8:9000::/48 1024']);
 
       // The full observe agrees with what iproute2 reads from the same table.
-      const seen = routes.observe();
+      const seen = await routes.observe();
       const mine = seen.filter((r) => r.protocol === 'v6edge').map((r) => `${r.dst}${r.via === undefined ? '' : ` via ${r.via}`} dev ${r.dev}`).sort();
       assert.deepEqual(mine, await installed(lab));
       assert.ok(seen.some((r) => r.dst === '2001:db8:3::/64' && r.protocol === 'kernel' && r.dev === 'hosts0'));
@@ -166,9 +166,9 @@ test('in a namespace: adds, replaces and deletes go in; refusals name their rout
 test('in a namespace: observeTouched answers present and absent by lookups, and by a dump when they cannot tell', { skip: labSkipReason(), timeout: 30_000 }, async () => {
   await withLab(SPEC, async (lab) => {
     const routes = new NetlinkRoutes(lab.ns('router'));
-    const touched = (dsts: string[]) => routes.observeTouched(dsts).map((r) => `${r.dst} ${r.protocol}`).sort();
+    const touched = async (dsts: string[]) => (await routes.observeTouched(dsts)).map((r) => `${r.dst} ${r.protocol}`).sort();
     try {
-      routes.apply([
+      await routes.apply([
         add(ours('2001:db8:4000::/48', GW)), // a host /48 whose first /80 is routed too
         add(ours('2001:db8:4000::/80', GW)),
         add(ours('2001:db8:4000:1::/80', GW)),
@@ -179,7 +179,7 @@ test('in a namespace: observeTouched answers present and absent by lookups, and 
         add(ours('::/0', GW)),
       ]);
       // Settled by lookups alone: the /48 under a /80 by its last address, the rest by their first.
-      assert.deepEqual(touched(['2001:db8:4000::/48', '2001:db8:4000::/80', '2001:db8:4000:1::/80', '2001:db8:4100::/48', '2001:db8:3::99/128', '2001:db8:4500::/48', '::/0']), [
+      assert.deepEqual(await touched(['2001:db8:4000::/48', '2001:db8:4000::/80', '2001:db8:4000:1::/80', '2001:db8:4100::/48', '2001:db8:3::99/128', '2001:db8:4500::/48', '::/0']), [
         '2001:db8:3::99/128 v6edge',
         '2001:db8:4000:1::/80 v6edge',
         '2001:db8:4000::/48 v6edge',
@@ -192,7 +192,7 @@ test('in a namespace: observeTouched answers present and absent by lookups, and 
       // the lookups cannot see behind them, so one dump settles both.
       await ip(lab, '-6', 'route', 'add', '2001:db8:4200::/48', 'via', GW, 'dev', 'hosts0', 'proto', 'static', 'metric', '10');
       await ip(lab, '-6', 'route', 'add', '2001:db8:4400::/48', 'via', GW, 'dev', 'hosts0', 'proto', 'static');
-      assert.deepEqual(touched(['2001:db8:4100::/48', '2001:db8:4200::/48', '2001:db8:4300::/48', '2001:db8:4400::/48']), [
+      assert.deepEqual(await touched(['2001:db8:4100::/48', '2001:db8:4200::/48', '2001:db8:4300::/48', '2001:db8:4400::/48']), [
         '2001:db8:4100::/48 v6edge',
         '2001:db8:4200::/48 static',
         '2001:db8:4200::/48 v6edge',
@@ -202,15 +202,15 @@ test('in a namespace: observeTouched answers present and absent by lookups, and 
       assert.equal(routes.counts.tableDumps, 1);
       // After deletion: the /48 under its /80s, the lone /48 and the default route are absent;
       // a /80 whose /48 is gone is still found.
-      routes.apply([del(ours('2001:db8:4000::/48', GW)), del(ours('2001:db8:4100::/48', GW)), del(ours('::/0', GW)), del(ours('2001:db8:4200::/48', GW))]);
-      assert.deepEqual(touched(['2001:db8:4000::/48', '2001:db8:4000::/80', '2001:db8:4100::/48', '::/0']), ['2001:db8:4000::/80 v6edge']);
-      assert.deepEqual(touched(['2001:db8:4200::/48']), ['2001:db8:4200::/48 static']);
+      await routes.apply([del(ours('2001:db8:4000::/48', GW)), del(ours('2001:db8:4100::/48', GW)), del(ours('::/0', GW)), del(ours('2001:db8:4200::/48', GW))]);
+      assert.deepEqual(await touched(['2001:db8:4000::/48', '2001:db8:4000::/80', '2001:db8:4100::/48', '::/0']), ['2001:db8:4000::/80 v6edge']);
+      assert.deepEqual(await touched(['2001:db8:4200::/48']), ['2001:db8:4200::/48 static']);
       // An unreachable route over the space answers EHOSTUNREACH: still absent, still found when ours.
       await ip(lab, '-6', 'route', 'add', 'unreachable', '2001:db8::/32');
       const dumps = routes.counts.tableDumps;
-      assert.deepEqual(touched(['2001:db8:4100::/48', '2001:db8:4300::/48']), ['2001:db8:4300::/48 v6edge']);
+      assert.deepEqual(await touched(['2001:db8:4100::/48', '2001:db8:4300::/48']), ['2001:db8:4300::/48 v6edge']);
       assert.equal(routes.counts.tableDumps, dumps);
-      assert.deepEqual(routes.observeTouched([]), []);
+      assert.deepEqual(await routes.observeTouched([]), []);
     } finally {
       routes.close();
     }

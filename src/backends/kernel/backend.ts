@@ -53,13 +53,10 @@ export class KernelBackend implements SubsystemBackend {
       this.#json(['-6', 'neigh', 'show', 'proxy']),
       this.#readSysctls(request.sysctlKeys),
     ]);
-    // The dump runs while the ip processes do; a failed one must not leave them unawaited. It
-    // blocks the thread, so it first lets the caller start its other backends' reads (nft's
-    // processes), which then run beside it.
+    // The dump runs while the ip processes do; a failed one must not leave them unawaited.
     let routes: ObservedState['routes'];
     try {
-      await undefined;
-      routes = this.#routes.observe();
+      routes = await this.#routes.observe();
     } catch (e) {
       await pending.catch(() => undefined);
       throw e;
@@ -76,7 +73,7 @@ export class KernelBackend implements SubsystemBackend {
 
   /** Only the routes at the touched destinations, by lookups that cost the change, not the table. */
   async observeTouched(request: TouchedRequest): Promise<Partial<ObservedState>> {
-    return { routes: this.#routes.observeTouched(request.routes) };
+    return { routes: await this.#routes.observeTouched(request.routes) };
   }
 
   /** Reads /proc/sys inside the namespace in one process; a missing key is left out. */

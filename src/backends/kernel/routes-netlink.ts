@@ -7,7 +7,7 @@
 import { getSystemErrorMap } from 'node:util';
 import { problem } from '../../lib/result.ts';
 import type { Problem } from '../../lib/result.ts';
-import { NetlinkSocket, NETLINK_ROUTE, NetlinkError } from '../../io/netlink.ts';
+import { DATAGRAMS_PER_TURN, NetlinkSocket, NETLINK_ROUTE, NetlinkError, nextTurn } from '../../io/netlink.ts';
 import type { NetlinkRefusal } from '../../io/netlink.ts';
 import { NetlinkWriter } from '../../proto/netlink/message.ts';
 import type { NetlinkMessage } from '../../proto/netlink/message.ts';
@@ -107,6 +107,8 @@ export class NetlinkRoutes {
   readonly #netns: string | undefined;
   readonly #w = new NetlinkWriter(DATAGRAM_BYTES + 4 * MAX_ROUTE_REQUEST);
   #socket: NetlinkSocket | undefined;
+  /** The operation running now; the next waits for it. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(netns?: string) {
     this.#netns = netns;
@@ -114,12 +116,13 @@ export class NetlinkRoutes {
 
   /**
    * Applies route changes in datagrams; every refusal is reported against its change with the
-   * kernel's reason, and the rest go in.
+   * kernel's reason, and the rest go in. The event loop gets a turn every few datagrams, so a
+   * 110,000-route batch does not stall the daemon's other work (or an nft load running beside it).
    */
-  apply(changes: readonly ChangeOf<'routes'>[]): ApplyReport {
-    if (changes.length === 0) return { applied: 0, failures: [] };
-    return this.#use((s) => {
-      const links = this.#links(s);
+  apply(changes: readonly ChangeOf<'routes'>[]): Promise<ApplyReport> {
+    if (changes.length === 0) return Promise.resolve({ applied: 0, failures: [] });
+    return this.#use(async (s) => {
+      const links = await this.#links(s);
       const failures: ApplyFailure[] = [];
       const ready: Array<{ change: ChangeOf<'routes'>; request: PreparedRoute }> = [];
       for (const change of changes) {
@@ -133,8 +136,9 @@ export class NetlinkRoutes {
         if (request.ok) ready.push({ change, request: request.value });
         else failures.push({ change, problem: problem(request.error.code, `${routeObject(change.route)}: ${request.error.message}`) });
       }
-      for (let at = 0; at < ready.length; at += ROUTES_PER_DATAGRAM) {
+      for (let at = 0, n = 1; at < ready.length; at += ROUTES_PER_DATAGRAM, n++) {
         failures.push(...this.#send(s, ready.slice(at, at + ROUTES_PER_DATAGRAM)));
+        if (n % DATAGRAMS_PER_TURN === 0) await nextTurn();
       }
       return { applied: changes.length - failures.length, failures };
     });
@@ -164,8 +168,8 @@ export class NetlinkRoutes {
   }
 
   /** Every route of table main, by one dump. */
-  observe(): Route[] {
-    return this.#use((s) => this.#table(s, this.#links(s)));
+  observe(): Promise<Route[]> {
+    return this.#use(async (s) => this.#table(s, await this.#links(s)));
   }
 
   /**
@@ -173,10 +177,10 @@ export class NetlinkRoutes {
    * at its first address, then at its last when that could not tell (see classifyFibMatch); a
    * prefix neither settles costs one full dump for all that remain.
    */
-  observeTouched(dsts: readonly string[]): Route[] {
-    if (dsts.length === 0) return [];
-    return this.#use((s) => {
-      const links = this.#links(s);
+  observeTouched(dsts: readonly string[]): Promise<Route[]> {
+    if (dsts.length === 0) return Promise.resolve([]);
+    return this.#use(async (s) => {
+      const links = await this.#links(s);
       const found: Route[] = [];
       let open = dsts.flatMap((d) => probeOf(d) ?? []);
       for (const end of ['first', 'last'] as const) {
@@ -198,7 +202,7 @@ export class NetlinkRoutes {
       }
       if (open.length === 0) return found;
       const unsettled = new Set(open.map((p) => p.dst));
-      return [...found, ...this.#table(s, links).filter((r) => unsettled.has(r.dst))];
+      return [...found, ...(await this.#table(s, links)).filter((r) => unsettled.has(r.dst))];
     });
   }
 
@@ -207,18 +211,31 @@ export class NetlinkRoutes {
     this.#socket = undefined;
   }
 
-  /** Runs `f` on the socket, opening it first; a socket that failed mid-exchange is dropped, since stray answers may still be queued on it. */
-  #use<T>(f: (s: NetlinkSocket) => T): T {
-    this.#socket ??= NetlinkSocket.open(NETLINK_ROUTE, this.#netns);
-    try {
-      return f(this.#socket);
-    } catch (e) {
-      this.close();
-      throw e;
-    }
+  /**
+   * Runs `f` on the socket, opening it first, after any operation still running (one that gives
+   * the event loop turns must not have another interleave its requests). A socket that failed
+   * mid-exchange is dropped, since stray answers may still be queued on it.
+   */
+  #use<T>(f: (s: NetlinkSocket) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      this.#socket ??= NetlinkSocket.open(NETLINK_ROUTE, this.#netns);
+      try {
+        return await f(this.#socket);
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
-  #dump(s: NetlinkSocket, write: (w: NetlinkWriter, seq: number) => void, each: (m: NetlinkMessage) => void): void {
+  /**
+   * One dump's messages, retried when the kernel marks it interrupted; a small one (links) is
+   * read at once, a large one (the table) in turns of the event loop. The messages are handed
+   * to `each` only once the dump is whole, so a retry never sees half of one.
+   */
+  async #dump(s: NetlinkSocket, write: (w: NetlinkWriter, seq: number) => void, each: (m: NetlinkMessage) => void, inTurns: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const w = this.#w;
       w.reset();
@@ -226,7 +243,8 @@ export class NetlinkRoutes {
       write(w, seq);
       const got: NetlinkMessage[] = [];
       try {
-        s.dump(w.view(), seq, (m) => got.push(m));
+        if (inTurns) await s.dumpInTurns(w.view(), seq, (m) => got.push(m));
+        else s.dump(w.view(), seq, (m) => got.push(m));
       } catch (e) {
         if (e instanceof NetlinkError && e.code === 'EINTR' && attempt < DUMP_ATTEMPTS) continue;
         throw e;
@@ -236,28 +254,28 @@ export class NetlinkRoutes {
     }
   }
 
-  #links(s: NetlinkSocket): LinkTable {
+  async #links(s: NetlinkSocket): Promise<LinkTable> {
     const byName = new Map<string, number>();
     const byIndex = new Map<number, string>();
-    this.#dump(s, writeLinkDump, (m) => {
+    await this.#dump(s, writeLinkDump, (m) => {
       const l = decodeLinkName(m);
       if (l === undefined) return;
       byName.set(l.name, l.index);
       byIndex.set(l.index, l.name);
-    });
+    }, false);
     return { byName, byIndex };
   }
 
-  #table(s: NetlinkSocket, links: LinkTable): Route[] {
+  async #table(s: NetlinkSocket, links: LinkTable): Promise<Route[]> {
     this.counts.tableDumps++;
     const out: Route[] = [];
-    this.#dump(s, (w, seq) => writeRouteDump(w, seq, RT_TABLE_MAIN), (m) => {
+    await this.#dump(s, (w, seq) => writeRouteDump(w, seq, RT_TABLE_MAIN), (m) => {
       if (m.type !== RTM_NEWROUTE) return;
       const decoded = decodeRoute(m);
       if (!decoded.ok) throw new NetlinkError(`the route dump has a malformed message: ${decoded.error.message}`, 'EBADMSG');
       const route = routeFromMessage(decoded.value, links);
       if (route !== undefined) out.push(route);
-    });
+    }, true);
     return out;
   }
 
