@@ -3,6 +3,7 @@
 // subscription (multicast groups, delivered on the event loop). The message codecs are pure and
 // live in src/proto/netlink.
 import { getSystemErrorName } from 'node:util';
+import { nextTurn } from '../lib/turn.ts';
 import { loadNative } from './addon.ts';
 import type { BpfInstruction } from './bpf.ts';
 import { netnsPath } from './raw.ts';
@@ -16,6 +17,7 @@ type NativeHandle = object;
 interface NetlinkAddon {
   netlinkOpen(protocol: number, netns: string | undefined): number;
   netlinkSend(fd: number, bytes: Uint8Array): void;
+  netlinkSendAsync(fd: number, bytes: Uint8Array, cb: (error: Error | null) => void): void;
   netlinkRecv(fd: number, into: Uint8Array, timeoutMs: number): number;
   netlinkClose(fd: number): void;
   netlinkSubscribe(
@@ -30,11 +32,8 @@ interface NetlinkAddon {
 
 /** The kernel answers within the send; a reply this late means something is wrong. */
 const REPLY_TIMEOUT_MS = 10_000;
-/** Datagrams a long dump or batch handles between two turns of the event loop (~8 ms of work). */
+/** Datagrams a long dump reads between two turns of the event loop (~8 ms of work). */
 export const DATAGRAMS_PER_TURN = 16;
-
-/** Lets the event loop run its pending I/O (timers, sockets, child processes) before going on. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Large enough for the biggest dump datagram the kernel builds (32 KiB) with room to spare. */
 const RECV_BUFFER = 256 * 1024;
@@ -52,6 +51,12 @@ export function refusalOf(ack: NetlinkAck): NetlinkRefusal {
     // An errno Node has no name for keeps its number.
   }
   return { ...ack, code };
+}
+
+/** What the kernel answered to a datagram of requests: refusals by sequence number, and other replies. */
+export interface Answers {
+  readonly refused: Map<number, NetlinkRefusal>;
+  readonly replies: NetlinkMessage[];
 }
 
 export class NetlinkError extends Error {
@@ -101,12 +106,35 @@ export class NetlinkSocket {
   }
 
   /**
+   * Sends a datagram from a libuv pool thread: the kernel does the requests' work inside the
+   * send, so this thread is free until it resolves (to encode the next datagram, or to drive
+   * another socket whose work then runs on the other core). The answers wait on the socket for
+   * `answers`. `datagram` must not change until the promise settles.
+   */
+  sendInBackground(datagram: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#native.netlinkSendAsync(this.#fd, datagram, (error) => (error === null ? resolve() : reject(error)));
+    });
+  }
+
+  /**
    * Sends one datagram of requests and collects the kernel's answers until `until` is answered
    * (its ack or its error); requests that asked for no ack answer only when refused. Returns the
    * refusals by sequence number and any other message the kernel sent back (echoes).
    */
-  exchange(datagram: Uint8Array, until: ReadonlySet<number>): { refused: Map<number, NetlinkRefusal>; replies: NetlinkMessage[] } {
+  exchange(datagram: Uint8Array, until: ReadonlySet<number>): Answers {
     this.send(datagram);
+    return this.answers(until);
+  }
+
+  /** `exchange` with the send in the background (see sendInBackground). */
+  async exchangeInBackground(datagram: Uint8Array, until: ReadonlySet<number>): Promise<Answers> {
+    await this.sendInBackground(datagram);
+    return this.answers(until);
+  }
+
+  /** The answers to requests already sent, read until every sequence number of `until` is answered. */
+  answers(until: ReadonlySet<number>): Answers {
     const refused = new Map<number, NetlinkRefusal>();
     const replies: NetlinkMessage[] = [];
     let waiting = until.size;

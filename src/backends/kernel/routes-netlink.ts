@@ -7,7 +7,7 @@
 import { getSystemErrorMap } from 'node:util';
 import { problem } from '../../lib/result.ts';
 import type { Problem } from '../../lib/result.ts';
-import { DATAGRAMS_PER_TURN, NetlinkSocket, NETLINK_ROUTE, NetlinkError, nextTurn } from '../../io/netlink.ts';
+import { NetlinkSocket, NETLINK_ROUTE, NetlinkError } from '../../io/netlink.ts';
 import type { NetlinkRefusal } from '../../io/netlink.ts';
 import { NetlinkWriter } from '../../proto/netlink/message.ts';
 import type { NetlinkMessage } from '../../proto/netlink/message.ts';
@@ -96,6 +96,14 @@ function probeOf(dst: string): Probe | undefined {
   return { dst, length: parsed.value.length, first: parsed.value.bytes, last };
 }
 
+/** A datagram of route requests being sent, with what its answers map back to. */
+interface InFlight {
+  readonly sent: Promise<void>;
+  readonly bySeq: ReadonlyMap<number, ChangeOf<'routes'>>;
+  /** The sequence number of its last request, the only one that asks for an ack. */
+  readonly last: number;
+}
+
 /** How the reads were answered, for tests and metrics: lookups sent and whole-table dumps. */
 export interface RouteReadCounts {
   lookups: number;
@@ -106,6 +114,8 @@ export class NetlinkRoutes {
   readonly counts: RouteReadCounts = { lookups: 0, tableDumps: 0 };
   readonly #netns: string | undefined;
   readonly #w = new NetlinkWriter(DATAGRAM_BYTES + 4 * MAX_ROUTE_REQUEST);
+  /** The second buffer of a batch: one datagram is encoded while the other is in the kernel. */
+  readonly #spare = new NetlinkWriter(DATAGRAM_BYTES + 4 * MAX_ROUTE_REQUEST);
   #socket: NetlinkSocket | undefined;
   /** The operation running now; the next waits for it. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -116,7 +126,7 @@ export class NetlinkRoutes {
 
   /**
    * Applies route changes in datagrams; every refusal is reported against its change with the
-   * kernel's reason, and the rest go in. The event loop gets a turn every few datagrams, so a
+   * kernel's reason, and the rest go in. The kernel does the work on a pool thread, so a
    * 110,000-route batch does not stall the daemon's other work (or an nft load running beside it).
    */
   apply(changes: readonly ChangeOf<'routes'>[]): Promise<ApplyReport> {
@@ -136,17 +146,22 @@ export class NetlinkRoutes {
         if (request.ok) ready.push({ change, request: request.value });
         else failures.push({ change, problem: problem(request.error.code, `${routeObject(change.route)}: ${request.error.message}`) });
       }
-      for (let at = 0, n = 1; at < ready.length; at += ROUTES_PER_DATAGRAM, n++) {
-        failures.push(...this.#send(s, ready.slice(at, at + ROUTES_PER_DATAGRAM)));
-        if (n % DATAGRAMS_PER_TURN === 0) await nextTurn();
+      // Two datagrams in flight at most: while the kernel works through one (sent from a pool
+      // thread), the next is encoded; its answers are read before the one after is sent.
+      let sending: InFlight | undefined;
+      for (let at = 0, k = 0; at < ready.length; at += ROUTES_PER_DATAGRAM, k++) {
+        const w = k % 2 === 0 ? this.#w : this.#spare;
+        const next = this.#encode(s, w, ready.slice(at, at + ROUTES_PER_DATAGRAM));
+        if (sending !== undefined) failures.push(...(await this.#settle(s, sending)));
+        sending = { ...next, sent: s.sendInBackground(w.view()) };
       }
+      if (sending !== undefined) failures.push(...(await this.#settle(s, sending)));
       return { applied: changes.length - failures.length, failures };
     });
   }
 
-  /** One datagram of route requests; only the last asks for an ack, which ends the wait. */
-  #send(s: NetlinkSocket, batch: ReadonlyArray<{ change: ChangeOf<'routes'>; request: PreparedRoute }>): ApplyFailure[] {
-    const w = this.#w;
+  /** One datagram of route requests; only the last asks for an ack, which ends the wait for answers. */
+  #encode(s: NetlinkSocket, w: NetlinkWriter, batch: ReadonlyArray<{ change: ChangeOf<'routes'>; request: PreparedRoute }>): Omit<InFlight, 'sent'> {
     w.reset();
     const bySeq = new Map<number, ChangeOf<'routes'>>();
     let last = 0;
@@ -155,10 +170,16 @@ export class NetlinkRoutes {
       bySeq.set(last, change);
       writeRouteRequest(w, change.op, request, last, i === batch.length - 1);
     });
-    const { refused } = s.exchange(w.view(), new Set([last]));
+    return { bySeq, last };
+  }
+
+  /** Waits for a datagram's send and reads its answers: the refusals, each against its change. */
+  async #settle(s: NetlinkSocket, d: InFlight): Promise<ApplyFailure[]> {
+    await d.sent;
+    const { refused } = s.answers(new Set([d.last]));
     const failures: ApplyFailure[] = [];
     for (const [seq, refusal] of refused) {
-      const change = bySeq.get(seq);
+      const change = d.bySeq.get(seq);
       if (change === undefined) continue;
       // Deleting a route that is already gone leaves the kernel as the change wanted it.
       if (change.op === 'delete' && refusal.code === 'ESRCH') continue;

@@ -473,6 +473,69 @@ static napi_value netlink_send(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* One netlinkSendAsync: the datagram (kept alive by a reference) and what the send returned. */
+typedef struct {
+  napi_async_work work;
+  napi_ref bytes;
+  napi_ref callback;
+  int fd;
+  const uint8_t *data;
+  size_t len;
+  int err;
+} send_job;
+
+static void send_execute(napi_env env, void *p) {
+  (void)env;
+  send_job *job = p;
+  job->err = v6_netlink_send(job->fd, job->data, job->len) < 0 ? errno : 0;
+}
+
+static void send_complete(napi_env env, napi_status status, void *p) {
+  send_job *job = p;
+  napi_value callback, global, arg;
+  if (napi_get_reference_value(env, job->callback, &callback) == napi_ok && napi_get_global(env, &global) == napi_ok) {
+    int err = status == napi_cancelled ? ECANCELED : job->err;
+    if (err == 0) napi_get_null(env, &arg);
+    else arg = errno_error(env, err, "sendto(netlink)");
+    napi_call_function(env, global, callback, 1, &arg, NULL);
+  }
+  napi_delete_reference(env, job->bytes);
+  napi_delete_reference(env, job->callback);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+/* netlinkSendAsync(fd, bytes, callback(error | null)) — netlinkSend on a libuv pool thread. The
+ * kernel does a request's whole work inside sendmsg (a 32 KiB datagram of route adds, an
+ * nf_tables transaction), so the thread is free meanwhile: a second request socket, or the
+ * JavaScript that encodes the next datagram, runs beside it. The answers queue on the socket
+ * for netlinkRecv. `bytes` must not change until the callback. */
+static napi_value netlink_send_async(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], name;
+  napi_valuetype callback_type;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  send_job *job = calloc(1, sizeof *job);
+  if (job == NULL) return throw_errno(env, ENOMEM, "calloc");
+  uint8_t *data;
+  if (!get_fd(env, argv[0], &job->fd) || !get_bytes(env, argv[1], &data, &job->len)) {
+    free(job);
+    return NULL;
+  }
+  job->data = data;
+  if (napi_typeof(env, argv[2], &callback_type) != napi_ok || callback_type != napi_function) {
+    free(job);
+    napi_throw_type_error(env, "EINVAL", "expected a callback");
+    return NULL;
+  }
+  CHECK(napi_create_reference(env, argv[1], 1, &job->bytes));
+  CHECK(napi_create_reference(env, argv[2], 1, &job->callback));
+  CHECK(napi_create_string_utf8(env, "v6edge:netlinkSend", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, NULL, name, send_execute, send_complete, job, &job->work));
+  CHECK(napi_queue_async_work(env, job->work));
+  return NULL;
+}
+
 /* netlinkRecv(fd, buffer, timeoutMs) → bytes read into `buffer`, 0 when nothing came in time. */
 static napi_value netlink_recv(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -511,6 +574,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"netlinkOpen", NULL, netlink_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netlinkSubscribe", NULL, netlink_subscribe, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netlinkSend", NULL, netlink_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"netlinkSendAsync", NULL, netlink_send_async, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netlinkRecv", NULL, netlink_recv, NULL, NULL, NULL, napi_enumerable, NULL},
       {"netlinkClose", NULL, netlink_close, NULL, NULL, NULL, napi_enumerable, NULL},
   };
