@@ -75,11 +75,12 @@ export class NftBackend implements SubsystemBackend {
       throw new Error(`nft list sets table ${TABLE_FAMILY} ${TABLE_NAME} failed: ${setsJson.stderr.trim()}`);
     }
     const shapes = parseSets(JSON.parse(setsJson.stdout));
-    const chains = parseChains(chainsJson, this.#netlink.readRuleComments());
+    const chains = parseChains(chainsJson, await this.#netlink.readRuleComments());
     if (shapes.length === 0 && chains.length === 0) return undefined;
-    const sets: SetSpec[] = shapes.map((s) => ({ ...s, elements: this.#netlink.readElements(s) }));
+    const sets: SetSpec[] = [];
+    for (const s of shapes) sets.push({ ...s, elements: await this.#netlink.readElements(s) });
     for (const s of sets) this.#shapes.set(s.name, s);
-    return { sets, chains, counters: [...this.#netlink.readCounters().keys()] };
+    return { sets, chains, counters: [...(await this.#netlink.readCounters()).keys()] };
   }
 
   async observe(): Promise<Partial<ObservedState>> {
@@ -123,7 +124,7 @@ export class NftBackend implements SubsystemBackend {
   }
 
   /** Element changes over netlink; a failure is reported against every change of `report` not in place. */
-  #applyElements(elements: readonly ElementChange[], report: readonly ChangeOf<'nft'>[]): ApplyReport {
+  async #applyElements(elements: readonly ElementChange[], report: readonly ChangeOf<'nft'>[]): Promise<ApplyReport> {
     const keyChanges: KeyChange[] = [];
     for (const c of elements) {
       const set = this.#shapes.get(c.set);
@@ -133,7 +134,7 @@ export class NftBackend implements SubsystemBackend {
       }
       keyChanges.push({ op: c.op === 'add-elements' ? 'add' : 'delete', set, keys: c.elements });
     }
-    const r = this.#netlink.apply(keyChanges);
+    const r = await this.#netlink.apply(keyChanges);
     if (r.failure === undefined) return { applied: report.length, failures: [] };
     // Element-only batches map one to one; a rebuild's element load is all one change.
     const done = report === elements ? r.applied : 0;
@@ -143,7 +144,7 @@ export class NftBackend implements SubsystemBackend {
   /** Every named counter of the table: one per rule, named after the rule. */
   async readCounters(): Promise<Map<string, CounterValue>> {
     try {
-      return this.#netlink.readCounters();
+      return await this.#netlink.readCounters();
     } catch {
       return new Map();
     }

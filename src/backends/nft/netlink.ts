@@ -109,6 +109,8 @@ export class NftNetlink {
   readonly #netns: string | undefined;
   readonly #table: string;
   #socket: NetlinkSocket | undefined;
+  /** The operation running now; the next waits for it (a read must not take a transaction's answers). */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(table: string, netns?: string) {
     this.#table = table;
@@ -120,13 +122,36 @@ export class NftNetlink {
     return this.#socket;
   }
 
-  /** Applies the changes in order, as few all-or-nothing transactions as fit the datagram limit. */
-  apply(changes: readonly KeyChange[]): ElementReport {
+  /** Runs `f` after the operation before it; a failure drops the socket (stray answers may be queued on it). */
+  #use<T>(f: () => T | Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      try {
+        return await f();
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Applies the changes in order, as few all-or-nothing transactions as fit the datagram limit.
+   * Each transaction is sent from a pool thread: the kernel commits it inside the send (~0.2 s
+   * for a fleet's 30,000 elements, the published ports' pipapo set most of it), and this thread
+   * goes on meanwhile (with the route batch of the same pass, on the other core).
+   */
+  apply(changes: readonly KeyChange[]): Promise<ElementReport> {
+    return this.#use(() => this.#apply(changes));
+  }
+
+  async #apply(changes: readonly KeyChange[]): Promise<ElementReport> {
     const encoded = encode(changes);
     if (!Array.isArray(encoded)) return { applied: encoded.change, failure: encoded.problem };
     const runs = cut(encoded);
     for (const [n, run] of runs.entries()) {
-      const refusal = this.#commit(run);
+      const refusal = await this.#commit(run);
       if (refusal === undefined) continue;
       const source = changes[refusal.change.source]!;
       const key = refusal.key === undefined ? undefined : source.keys[refusal.key];
@@ -137,12 +162,12 @@ export class NftNetlink {
   }
 
   /** One transaction; the first refusal, located to a change and key, or undefined when it committed. */
-  #commit(run: readonly Encoded[]): { change: Encoded; key: number | undefined; refused: NetlinkRefusal } | undefined {
+  async #commit(run: readonly Encoded[]): Promise<{ change: Encoded; key: number | undefined; refused: NetlinkRefusal } | undefined> {
     const socket = this.#open();
     const tx = elementTransaction(this.#table, run, () => socket.nextSeq());
     // Every message is answered (ack or error); the end is acknowledged only when the
     // transaction committed, after the messages' answers.
-    const { refused } = socket.exchange(tx.datagram, new Set(tx.messages.map((m) => m.seq)));
+    const { refused } = await socket.exchangeInBackground(tx.datagram, new Set(tx.messages.map((m) => m.seq)));
     const first = tx.messages.find((m) => refused.has(m.seq));
     if (first !== undefined) return this.#locate(run, first, refused.get(first.seq)!);
     const committed = this.#awaitEnd(socket, tx.endSeq);
@@ -169,7 +194,11 @@ export class NftNetlink {
   }
 
   /** Every element of `set`, as key text. */
-  readElements(set: SetShape): string[] {
+  readElements(set: SetShape): Promise<string[]> {
+    return this.#use(() => this.#readElements(set));
+  }
+
+  #readElements(set: SetShape): string[] {
     const socket = this.#open();
     const seq = socket.nextSeq();
     const elements: WireElement[] = [];
@@ -180,7 +209,11 @@ export class NftNetlink {
   }
 
   /** Rule comments by chain, in rule order. */
-  readRuleComments(): Map<string, string[]> {
+  readRuleComments(): Promise<Map<string, string[]>> {
+    return this.#use(() => this.#readRuleComments());
+  }
+
+  #readRuleComments(): Map<string, string[]> {
     const socket = this.#open();
     const seq = socket.nextSeq();
     const out = new Map<string, string[]>();
@@ -194,7 +227,11 @@ export class NftNetlink {
   }
 
   /** The table's named counters with their values. */
-  readCounters(): Map<string, { packets: number; bytes: number }> {
+  readCounters(): Promise<Map<string, { packets: number; bytes: number }>> {
+    return this.#use(() => this.#readCounters());
+  }
+
+  #readCounters(): Map<string, { packets: number; bytes: number }> {
     const socket = this.#open();
     const seq = socket.nextSeq();
     const out = new Map<string, { packets: number; bytes: number }>();
