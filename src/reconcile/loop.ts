@@ -15,9 +15,10 @@ import { err, ok, problem, type Problem, type Result } from '../lib/result.ts';
 import type { Config } from '../config/schema.ts';
 import type { AllocationRecord } from '../store/records.ts';
 import type { ApplyFailure, ApplyReport, Backend, ObserveRequest, Unsubscribe } from '../backends/types.ts';
+import { nextTurn } from '../lib/turn.ts';
 import { changeObject, describeChange } from './describe.ts';
 import { desiredState, type LeaseRoute } from './desired.ts';
-import { NOTHING_RECORDED, plan, planRoutes, type Recorded } from './plan.ts';
+import { indexDesiredRoutes, NOTHING_RECORDED, plan, planRoutes, type Recorded } from './plan.ts';
 import { planDelta, touchedRoutes } from './plan-delta.ts';
 import { SUBSYSTEMS, type Address, type Change, type DesiredState, type ProxyNeighbor, type Subsystem } from './types.ts';
 
@@ -245,7 +246,16 @@ export class Reconciler {
     // Cleared before observing: an event during the pass makes the next pass full again.
     this.#mustObserve = false;
     const planned = plan(desired, await backend.observe(request), this.#recorded);
-    const { applied, failures } = await this.#applyAll(planned);
+    const applying = this.#applyAll(planned);
+    // Handled here so a failure during the turn below is not an unhandled rejection; the await
+    // after it still throws.
+    applying.catch(() => undefined);
+    // The backends' kernel work runs off this thread; the verifying plan's index is made meanwhile.
+    if (planned.length > 0) {
+      await nextTurn();
+      indexDesiredRoutes(desired.routes);
+    }
+    const { applied, failures } = await applying;
     this.#record(planned, failures);
     if (planned.length > 0 && this.#converged) {
       this.#status = { ...this.#status, driftRepairs: this.#status.driftRepairs + applied };

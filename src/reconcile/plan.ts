@@ -93,7 +93,18 @@ function indexOf(desired: readonly Route[]): ReadonlyMap<string, number> {
   return index;
 }
 
+/**
+ * Indexes the desired routes for the plans to come, ahead of time: the loop does it while its
+ * route batch is in the kernel, so the verifying plan finds it made.
+ */
+export function indexDesiredRoutes(desired: readonly Route[]): void {
+  indexOf(desired);
+}
+
 export function planRoutes(desired: readonly Route[], observed: readonly Route[]): ChangeOf<'routes'>[] {
+  // Nothing of ours in the kernel (a first converge): every desired route is an add, and the
+  // index is left for the verifying plan, which the loop builds while the adds go in.
+  if (!observed.some(isOurRoute)) return desired.map((route) => ({ subsystem: 'routes', op: 'add', route }));
   const index = indexOf(desired);
   // What each desired route found in the kernel, by its position; ours that no desired route
   // wants are deleted.
