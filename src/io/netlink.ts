@@ -94,12 +94,18 @@ export class NetlinkSocket {
   }
 
   send(datagram: Uint8Array): void {
-    this.#native.netlinkSend(this.#fd, datagram);
+    this.#native.netlinkSend(this.#open(), datagram);
+  }
+
+  /** The descriptor, refusing once closed: the number may already belong to another file. */
+  #open(): number {
+    if (this.#closed) throw new NetlinkError('the netlink socket is closed', 'EBADF');
+    return this.#fd;
   }
 
   /** Reads one datagram's messages; throws on a timeout (the kernel never answered). */
   receive(timeoutMs = REPLY_TIMEOUT_MS): NetlinkMessage[] {
-    const n = this.#native.netlinkRecv(this.#fd, this.#buf, timeoutMs);
+    const n = this.#native.netlinkRecv(this.#open(), this.#buf, timeoutMs);
     if (n === 0) throw new NetlinkError(`no netlink reply within ${timeoutMs} ms`, 'ETIMEDOUT');
     // Each datagram gets its own copy: callers keep messages across receives.
     return parseMessages(Buffer.from(this.#buf.subarray(0, n)));
@@ -113,7 +119,7 @@ export class NetlinkSocket {
    */
   sendInBackground(datagram: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#native.netlinkSendAsync(this.#fd, datagram, (error) => (error === null ? resolve() : reject(error)));
+      this.#native.netlinkSendAsync(this.#open(), datagram, (error) => (error === null ? resolve() : reject(error)));
     });
   }
 

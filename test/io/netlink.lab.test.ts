@@ -71,6 +71,24 @@ test('a batch in one datagram: only refusals and the final ack answer, each by i
     }
   }));
 
+test('a batch sent from the pool thread is answered the same way; a send on a closed socket rejects', { skip }, () =>
+  withLab(SPEC, async (lab) => {
+    const sock = NetlinkSocket.open(NETLINK_ROUTE, lab.ns('a'));
+    try {
+      const ifindex = await lab.ifindex('a', 'nla0');
+      const w = new NetlinkWriter();
+      const seqs = [sock.nextSeq(), sock.nextSeq()];
+      deleteMissingAddress(w, seqs[0]!, ifindex, 0);
+      deleteMissingAddress(w, seqs[1]!, ifindex, NLM_F_ACK);
+      const { refused } = await sock.exchangeInBackground(w.view(), new Set([seqs[1]!]));
+      assert.deepEqual([...refused.keys()], seqs);
+      assert.deepEqual([...refused.values()].map((r) => r.code), ['EADDRNOTAVAIL', 'EADDRNOTAVAIL']);
+    } finally {
+      sock.close();
+    }
+    await assert.rejects(sock.sendInBackground(new Uint8Array(16)), { code: 'EBADF' });
+  }));
+
 test('a subscription hears a link change another program makes', { skip }, () =>
   withLab(SPEC, async (lab) => {
     const seen: NetlinkMessage[] = [];
