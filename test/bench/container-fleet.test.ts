@@ -13,7 +13,7 @@ test('a fleet of n hosts × m networks resolves to n·(m+1) routes through IPAM'
     assert.equal(desired.routes.filter((r) => r.dst.endsWith('/48')).length, hosts);
     assert.equal(desired.routes.filter((r) => r.dst.endsWith('/80')).length, hosts * networks);
     assert.ok(desired.routes.every((r) => r.dev === 'hosts0' && r.protocol === 'v6edge'));
-    assert.deepEqual([...steps.ms.keys()], ['schema', 'cross-field rules', 'IPAM', 'desired state']);
+    assert.deepEqual([...steps.ms.keys()], ['validateConfig', 'IPAM', 'desired state']);
     const sets = new Map(desired.nft.sets.map((s) => [s.name, s.elements.length]));
     assert.equal(sets.get('host_prefixes'), hosts);
     assert.equal(sets.get('published'), hosts);

@@ -1,10 +1,10 @@
 // The container fleet the reconcile and filter benchmarks share: N hosts behind `hosts0`, each
 // with M IPAM-allocated container networks and one published port, and the daemon's path from
-// that config to a desired state (schema → cross-field rules → IPAM → desiredState), timed step
-// by step. Also the small timing and lab helpers both benchmarks use.
+// that config to a desired state (validateConfig → IPAM → desiredState), timed step by step.
+// Also the small timing and lab helpers both benchmarks use.
 import { readFileSync } from 'node:fs';
-import { configSchema, type Config, type ConfigInput } from '../../../src/config/schema.ts';
-import { crossFieldProblems } from '../../../src/config/rules.ts';
+import type { Config, ConfigInput } from '../../../src/config/schema.ts';
+import { validateConfig } from '../../../src/config/validate.ts';
 import type { IpamState } from '../../../src/net/ipam.ts';
 import { allocateForConfig } from '../../../src/reconcile/allocations.ts';
 import { desiredState, type Desired } from '../../../src/reconcile/desired.ts';
@@ -84,14 +84,13 @@ export interface FleetState {
 }
 
 /**
- * Config document → schema → cross-field rules → IPAM → desired state, each step timed.
- * validateConfig itself is not called: its 1 MiB document limit refuses a fleet this size
- * (see the results section); the steps after the limit check are the same.
+ * Config document → validateConfig (size and depth limits, zod schema, cross-field rules) →
+ * IPAM → desired state, each step timed: what a commit of the document runs before the loop.
  */
 export async function desiredFleet(doc: ConfigInput, previous: IpamState, steps: Steps, now = Date.now()): Promise<FleetState> {
-  const config = await timed(steps, 'schema', () => configSchema.parse(doc));
-  const problems = await timed(steps, 'cross-field rules', () => crossFieldProblems(config));
-  if (problems.length > 0) throw new Error(`bench: the fleet config is invalid: ${problems[0]!.message}`);
+  const checked = await timed(steps, 'validateConfig', () => validateConfig(doc));
+  if (!checked.ok) throw new Error(`bench: the fleet config is invalid: ${checked.error[0]?.message ?? '?'}`);
+  const config = checked.value;
   const allocations = await timed(steps, 'IPAM', () => allocate(config, previous, now));
   const desired = await timed(steps, 'desired state', () => desiredState(config, allocations, []));
   if (desired.problems.length > 0) throw new Error(`bench: desired state has problems: ${desired.problems[0]!.message}`);
