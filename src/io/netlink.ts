@@ -33,7 +33,7 @@ interface NetlinkAddon {
 /** The kernel answers within the send; a reply this late means something is wrong. */
 const REPLY_TIMEOUT_MS = 10_000;
 /** Datagrams a long dump reads between two turns of the event loop (~8 ms of work). */
-export const DATAGRAMS_PER_TURN = 16;
+const DATAGRAMS_PER_TURN = 16;
 
 /** Large enough for the biggest dump datagram the kernel builds (32 KiB) with room to spare. */
 const RECV_BUFFER = 256 * 1024;

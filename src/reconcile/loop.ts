@@ -193,14 +193,17 @@ export class Reconciler {
     this.#converged = false;
     const report = await this.pass('revision');
     const first = report.failures[0];
-    if (first === undefined) return ok(report);
+    if (first === undefined && report.verified) return ok(report);
+    // A pass that threw (a backend error) has no failures, only the error in the status.
+    const thrown = this.#status.errors[0] ?? problem('not-verified', 'the pass could not verify the revision');
     if (previous !== undefined) {
       this.#desired = previous;
       this.#converged = false;
       await this.pass('rollback');
     }
-    const more = report.failures.length > 1 ? ` (and ${report.failures.length - 1} more)` : '';
     const undone = previous === undefined ? 'there was no previous revision to restore' : 'the previous revision was restored';
+    if (first === undefined) return err(problem(thrown.code, `${thrown.message}; ${undone}.`));
+    const more = report.failures.length > 1 ? ` (and ${report.failures.length - 1} more)` : '';
     return err(problem(first.problem.code, `${first.problem.message}${more}; ${undone}.`, { path: changeObject(first.change) }));
   }
 
@@ -299,7 +302,11 @@ export class Reconciler {
       for (const subsystem of SUBSYSTEMS) if (subsystem !== 'nft') out.push(await this.#applyBatch(subsystem, batches.get(subsystem)));
       return out;
     })();
-    const reports = [...(await kernel), await filters];
+    // Both are awaited before a failure of either is thrown, so no apply outlives its pass.
+    const [k, f] = await Promise.allSettled([kernel, filters]);
+    if (k.status === 'rejected') throw k.reason;
+    if (f.status === 'rejected') throw f.reason;
+    const reports = [...k.value, f.value];
     return { applied: reports.reduce((n, r) => n + r.applied, 0), failures: reports.flatMap((r) => r.failures) };
   }
 

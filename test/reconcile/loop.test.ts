@@ -156,3 +156,26 @@ test('an address that was there before v6edge wanted it stays when the config dr
   assert.ok((await loop.applyRevision(parse(config))).ok);
   assert.ok(fake.state.addresses.some((a) => a.cidr === '2001:db8:ffff::2/64'), 'the hand-made address stays');
 });
+
+test('a backend that throws during a batch fails the revision, once both batches have ended', async () => {
+  const { backend } = fakeRouter();
+  const finished: string[] = [];
+  const slow = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const throwing = {
+    ...backend,
+    apply: async (subsystem: Parameters<typeof backend.apply>[0], changes: Parameters<typeof backend.apply>[1]) => {
+      if (subsystem === 'nft') throw new Error('nft went away');
+      await slow(20);
+      const r = await backend.apply(subsystem, changes);
+      finished.push(subsystem);
+      return r;
+    },
+  };
+  const loop = new Reconciler({ backend: throwing, resyncMs: 0 });
+  const r = await loop.applyRevision(parse(ROUTER));
+  // A revision whose pass threw is refused, not reported applied.
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.error.message, /nft went away; there was no previous revision to restore/);
+  // The kernel's batches all ran to their end before the pass reported.
+  assert.deepEqual(finished, ['links', 'sysctls', 'addresses', 'routes', 'proxyNeighbors']);
+});
