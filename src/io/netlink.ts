@@ -168,14 +168,14 @@ export class NetlinkSocket {
   }
 
   /**
-   * `dump`, giving the event loop a turn every `datagrams` datagrams: the kernel keeps the dump's
+   * `dump`, giving the event loop a turn every DATAGRAMS_PER_TURN datagrams: the kernel keeps the dump's
    * place between reads, and a 110,000-route table is ~450 datagrams that would otherwise hold
    * the thread (and every service in the daemon) for a third of a second. Nothing else may use
    * the socket until it resolves.
    */
-  async dumpInTurns(request: Uint8Array, seq: number, each: (m: NetlinkMessage) => void, datagrams = DATAGRAMS_PER_TURN): Promise<void> {
+  async dumpInTurns(request: Uint8Array, seq: number, each: (m: NetlinkMessage) => void): Promise<void> {
     this.send(request);
-    for (let n = 1; !this.#dumpDatagram(seq, each); n++) if (n % datagrams === 0) await nextTurn();
+    for (let n = 1; !this.#dumpDatagram(seq, each); n++) if (n % DATAGRAMS_PER_TURN === 0) await nextTurn();
   }
 
   /** Reads one datagram of a dump; true once the dump is done. */
